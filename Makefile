@@ -1,0 +1,81 @@
+# codepay: `make run` starts the demo, `make test` runs every test.
+# Both set up a fresh Debian 12 / Ubuntu machine first (apt packages for
+# Fyne's cgo build, installed only when missing; the Go modules).
+
+GO       ?= go
+LANG_RUN ?= ja_JP.UTF-8
+DATA     ?= $(HOME)/.local/share/codepay-demo
+
+# Fyne's cgo build (GLFW, OpenGL). pkg-config and gcc are required: without
+# them Go's errors point elsewhere.
+APT_BUILD = gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+            libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+# Only for screenshots of the real window and the two-terminal demo.
+APT_TOOLS = xvfb xauth imagemagick socat
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz clean
+
+all: build
+
+# Installs what is missing, nothing else.
+deps:
+	@missing=""; for p in $(APT_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed: https://go.dev/dl/"; exit 1; }
+	$(GO) mod download
+
+deps-tools: deps
+	@missing=""; for p in $(APT_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(GO) build -o codepay .
+
+run: build
+	LANG=$(LANG_RUN) ./codepay --data $(DATA)
+
+# Every test: vet, the import rules, the unit and end-to-end tests, and a
+# short run of each fuzz target.
+test: deps check
+	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime 10s ./device/poslink/
+
+check: vet
+	@if $(GO) list -deps ./app/... ./device/... ./store/... ./i18n/... | grep -q '^fyne.io/'; then \
+	  echo "app, device, store or i18n import Fyne: they must not"; exit 1; fi
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+
+vet:
+	$(GO) vet ./...
+
+# Benchmarks; the figures go to docs/benchmarks.md with the command.
+BENCH_PKGS = ./device/codes/ ./store/ ./app/
+bench: deps
+	@{ echo "# Benchmarks"; echo; echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d) ($$(nproc) cores, $$(go version | cut -d' ' -f3))."; \
+	   echo "Command: \`go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)\`"; echo; echo '```'; \
+	   $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)'; echo '```'; } > docs/benchmarks.md.tmp
+	mv docs/benchmarks.md.tmp docs/benchmarks.md
+	@cat docs/benchmarks.md
+
+# Screens rendered headless with fyne/test into docs/screens/*.png.
+screenshots: deps
+	CODEPAY_SCREENSHOTS=$(CURDIR)/docs/screens $(GO) test -count=1 -run TestScreenshots ./screens/
+
+# The real window under Xvfb, into docs/window-xvfb.png.
+screenshot-window: build deps-tools
+	rm -rf /tmp/codepay-shot; Xvfb :97 -screen 0 1280x800x24 -nolisten tcp & xvfb=$$!; sleep 1; \
+	DISPLAY=:97 LANG=$(LANG_RUN) ./codepay --data /tmp/codepay-shot & app=$$!; sleep 4; \
+	DISPLAY=:97 import -window root docs/window-xvfb.png; kill $$app $$xvfb
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime 2m ./device/poslink/
+
+clean:
+	rm -f codepay

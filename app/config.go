@@ -1,0 +1,171 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Settings are the terminal's settings: the config file and the flags name
+// the same ones, and a flag wins over the file.
+type Settings struct {
+	Terminal struct {
+		ID           string `toml:"id"`
+		MerchantName string `toml:"merchant_name"`
+		StoreID      string `toml:"store_id"`
+		Capacity     int    `toml:"capacity"`
+		Password     string `toml:"password"`
+	} `toml:"terminal"`
+	POS struct {
+		Port string `toml:"port"`
+		Baud int    `toml:"baud"`
+	} `toml:"pos"`
+	Camera struct {
+		Source string `toml:"source"`
+	} `toml:"camera"`
+	Center struct {
+		URL        string `toml:"url"`
+		APIKey     string `toml:"api_key"`
+		APISecret  string `toml:"api_secret"`
+		MerchantID string `toml:"merchant_id"`
+		CAFile     string `toml:"ca_file"`
+	} `toml:"center"`
+	Data struct {
+		Dir string `toml:"dir"`
+	} `toml:"data"`
+	Fullscreen      bool   `toml:"-"`
+	CustomerDisplay bool   `toml:"-"`
+	Practice        bool   `toml:"-"`
+	Lang            string `toml:"-"`
+	ConfigPath      string `toml:"-"`
+}
+
+// Demo tells whether the settings describe the hardware-free demo.
+func (s *Settings) Demo() bool { return s.Center.URL == "sim" && s.POS.Port == "" }
+
+// DefaultSettings are the demo's: the embedded simulator, the on-screen
+// POS panel and the demo camera.
+func DefaultSettings() Settings {
+	var s Settings
+	s.Terminal.ID = "T0001"
+	s.Terminal.MerchantName = "codepay デモ店"
+	s.Terminal.StoreID = "S001"
+	s.Terminal.Capacity = 1000
+	s.POS.Baud = 115200
+	s.Camera.Source = "demo"
+	s.Center.URL = "sim"
+	s.Center.MerchantID = "M0001"
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	s.Data.Dir = filepath.Join(dir, "codepay")
+	return s
+}
+
+// ParseSettings reads the flags and the config file they name. An error
+// names the field at fault, and nothing has been written.
+func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
+	s := DefaultSettings()
+	fs := flag.NewFlagSet("codepay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "config file (TOML)")
+	port := fs.String("port", "", "POS serial port (empty: on-screen POS panel)")
+	baud := fs.Int("baud", 0, "POS serial speed")
+	cam := fs.String("camera", "", "camera: v4l2:DEV | dir:PATH | file:PATH | demo")
+	centerURL := fs.String("center", "", "center: https URL of the gateway, or sim")
+	key := fs.String("center-key", "", "center API key")
+	secret := fs.String("center-secret", "", "center API secret")
+	merchant := fs.String("merchant", "", "merchant id at the center")
+	data := fs.String("data", "", "folder of the terminal's SQLite files")
+	fs.BoolVar(&s.Fullscreen, "fullscreen", false, "full screen (kiosk)")
+	fs.BoolVar(&s.CustomerDisplay, "customer-display", false, "open a second window facing the customer")
+	fs.BoolVar(&s.Practice, "practice", false, "start in practice mode")
+	fs.StringVar(&s.Lang, "lang", "", "language of the screens: ja or en (default from LANG)")
+	if err := fs.Parse(args); err != nil {
+		return s, err
+	}
+	if fs.NArg() > 0 {
+		return s, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *cfgPath != "" {
+		if err := s.loadFile(*cfgPath); err != nil {
+			return s, err
+		}
+		s.ConfigPath = *cfgPath
+	}
+	set := func(dst *string, v string) {
+		if v != "" {
+			*dst = v
+		}
+	}
+	set(&s.POS.Port, *port)
+	set(&s.Camera.Source, *cam)
+	set(&s.Center.URL, *centerURL)
+	set(&s.Center.APIKey, *key)
+	set(&s.Center.APISecret, *secret)
+	set(&s.Center.MerchantID, *merchant)
+	set(&s.Data.Dir, *data)
+	if *baud != 0 {
+		s.POS.Baud = *baud
+	}
+	if s.Lang == "" {
+		s.Lang = os.Getenv("LANG")
+	}
+	return s, s.Validate()
+}
+
+// loadFile reads a TOML config. A file holding secrets must not be
+// readable by others.
+func (s *Settings) loadFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	md, err := toml.DecodeFile(path, s)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("config %s: line %d: %s", path, pe.Position.Line, pe.Message)
+		}
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return fmt.Errorf("config %s: unknown setting %s", path, und[0].String())
+	}
+	if (s.Center.APISecret != "" || s.Terminal.Password != "") && st.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("config %s: holds secrets but others can read it (mode %o); chmod 600 it", path, st.Mode().Perm())
+	}
+	return nil
+}
+
+var baudRates = map[int]bool{9600: true, 19200: true, 38400: true, 57600: true, 115200: true}
+
+// Validate checks every setting and names the first bad one.
+func (s *Settings) Validate() error {
+	switch {
+	case !idPattern.MatchString(s.Terminal.ID):
+		return fmt.Errorf("terminal.id %q: 1 to 32 of A-Z a-z 0-9 - _", s.Terminal.ID)
+	case s.Terminal.Capacity < 1 || s.Terminal.Capacity > 1000000:
+		return fmt.Errorf("terminal.capacity %d: 1 to 1000000", s.Terminal.Capacity)
+	case !baudRates[s.POS.Baud]:
+		return fmt.Errorf("pos.baud %d: one of 9600, 19200, 38400, 57600, 115200", s.POS.Baud)
+	case s.Camera.Source != "demo" && !strings.HasPrefix(s.Camera.Source, "v4l2:") && !strings.HasPrefix(s.Camera.Source, "dir:") && !strings.HasPrefix(s.Camera.Source, "file:"):
+		return fmt.Errorf("camera.source %q: v4l2:DEV, dir:PATH, file:PATH or demo", s.Camera.Source)
+	case s.Center.URL == "":
+		return errors.New("center.url: a https URL or sim")
+	case s.Center.URL != "sim" && !strings.HasPrefix(s.Center.URL, "https://") && !strings.HasPrefix(s.Center.URL, "http://127.0.0.1") && !strings.HasPrefix(s.Center.URL, "http://localhost"):
+		return fmt.Errorf("center.url %q: https only (plain http on loopback)", s.Center.URL)
+	case s.Center.URL != "sim" && (s.Center.APIKey == "" || s.Center.APISecret == ""):
+		return errors.New("center.api_key and center.api_secret are required for a real center")
+	case s.Data.Dir == "":
+		return errors.New("data.dir: a folder is required")
+	}
+	return nil
+}

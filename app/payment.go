@@ -1,0 +1,203 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"image"
+	"math/big"
+	"time"
+
+	"codepay/app/center"
+	"codepay/device/camera"
+	"codepay/device/codes"
+	"codepay/store"
+)
+
+// errCamera marks a camera failure during a scan (QRNE0011).
+var errCamera = errors.New("camera failed")
+
+// payment is 支払: the amount on screen, the customer's code read by the
+// camera, the center asked, the outcome stored and shown.
+func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *Result {
+	req := op.req
+	if !practice {
+		n, err := t.store.CountOpen(ctx)
+		if err != nil {
+			return t.fail(op, "QRNE0105")
+		}
+		if n >= t.cfg.Capacity {
+			return t.fail(op, CodeDataFull)
+		}
+	}
+	t.setAbortable(op, true)
+	t.update(func(s *State) {
+		*s = State{Phase: PhaseWaitingCode, Op: req.Op, RequestID: req.ID, Amount: req.Amount, Abortable: true, Practice: practice, Status: s.Status}
+	})
+	t.event(op, EvWaitingCode)
+	read, err := t.scan(ctx)
+	if err != nil || !t.setAbortable(op, false) {
+		if errors.Is(err, errCamera) {
+			t.setAbortable(op, false)
+			return t.fail(op, "QRNE0011")
+		}
+		t.toIdle()
+		return t.failResult(req, CodeAborted)
+	}
+	t.event(op, EvCodeRead)
+	brand, digits, err := codes.Identify(read.Text)
+	if err != nil {
+		return t.fail(op, "QRNE0018")
+	}
+	t.update(func(s *State) { s.Phase, s.Abortable = PhaseProcessing, false })
+	t.event(op, EvProcessing)
+
+	now := t.cfg.Now().In(JST)
+	txn := store.Txn{Kind: store.KindPayment, MerchantTxnID: req.MerchantTxnID, CenterID: t.newCenterID("P"), Brand: brand.Name,
+		Amount: req.Amount, CodeMasked: center.MaskCode(digits), At: now, Practice: practice, RequestID: req.ID}
+	if err := t.store.BeginTxn(ctx, &txn); err != nil {
+		if errors.Is(err, store.ErrSlipNo) {
+			return t.fail(op, "QRNE0019")
+		}
+		return t.fail(op, "QRNE0105")
+	}
+	if practice {
+		// Practice: nothing reaches the center; the payment number is a dummy.
+		txn.PaymentID = "PRACTICE-" + txn.SlipNo
+		return t.settled(ctx, op, &txn, nil)
+	}
+	p, err := t.center.Pay(ctx, center.PaymentRequest{
+		MerchantPaymentID: txn.CenterID, UserAuthorizationID: read.Text, Amount: center.Yen(req.Amount),
+		RequestedAt: now.Unix(), StoreID: t.cfg.StoreID, TerminalID: t.cfg.TerminalID, OrderReceiptNumber: txn.SlipNo,
+	}, func() {
+		t.event(op, EvRetryingCenter)
+		t.update(func(s *State) { s.Retrying = true })
+	})
+	if err == nil {
+		txn.PaymentID = p.PaymentID
+		if p.AcceptedAt > 0 {
+			txn.At = time.Unix(p.AcceptedAt, 0).In(JST)
+		}
+		if p.Brand != "" {
+			txn.Brand = p.Brand
+		}
+	}
+	return t.settled(ctx, op, &txn, err)
+}
+
+// settled stores the outcome of a payment, cancel or refund intent and
+// shows it; err is the center's answer.
+func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, err error) *Result {
+	if err != nil {
+		code, state := "Q1ET0012", store.StateFailed
+		if ce, ok := center.AsError(err); ok {
+			code = ce.Code
+			if ce.Unknown {
+				state = store.StateUnknown
+			}
+		}
+		txn.State, txn.ErrorCode = state, code
+		if serr := t.store.SettleTxn(context.Background(), txn.ID, state, "", "", code, txn.At); serr != nil {
+			t.cfg.Log.Error("settle not stored", "slip", txn.SlipNo, "err", serr)
+		}
+		t.refreshUnsettled()
+		return t.fail(op, code)
+	}
+	txn.State = store.StateDone
+	if serr := t.store.SettleTxn(context.Background(), txn.ID, store.StateDone, txn.PaymentID, txn.Brand, "", txn.At); serr != nil {
+		// The center has the money but the terminal could not write it
+		// down: the intent row stays and start-up recovery settles it.
+		return t.fail(op, "QRNE0206")
+	}
+	var orig *store.Txn
+	if txn.OriginalID != 0 {
+		if o, err := t.store.Txn(ctx, txn.OriginalID); err == nil {
+			orig = &o
+		}
+	}
+	lines := t.Slip(*txn, orig, CopyCustomer, false)
+	t.update(func(s *State) {
+		*s = State{Phase: PhaseDone, Op: op.req.Op, RequestID: op.req.ID, Amount: txn.Amount, Txn: txn, Receipt: lines, Practice: txn.Practice, Status: s.Status}
+	})
+	t.holdThenIdle()
+	return &Result{Type: "result", ID: op.req.ID, Op: op.req.Op, OK: true, Txn: t.txnInfo(*txn, orig),
+		Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
+}
+
+// holdThenIdle leaves an outcome on screen for a while, then returns to
+// 決済初期画面 unless something else happened meanwhile.
+func (t *Terminal) holdThenIdle() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.holdTimer != nil {
+		t.holdTimer.Stop()
+	}
+	t.holdTimer = time.AfterFunc(t.cfg.ResultHold, func() {
+		t.mu.Lock()
+		idle := t.running == nil && t.state.Phase == PhaseDone
+		t.mu.Unlock()
+		if idle {
+			t.toIdle()
+		}
+	})
+}
+
+func (t *Terminal) txnInfo(txn store.Txn, orig *store.Txn) *TxnInfo {
+	ti := &TxnInfo{Kind: txn.Kind, SlipNo: txn.SlipNo, MerchantTxnID: txn.MerchantTxnID, PaymentID: txn.PaymentID,
+		Brand: txn.Brand, Amount: txn.Amount, At: txn.At.In(JST).Format(time.RFC3339)}
+	if orig != nil {
+		ti.OriginalSlipNo = orig.SlipNo
+	}
+	return ti
+}
+
+// fail shows an error and returns the failed result.
+func (t *Terminal) fail(op *operation, code string) *Result {
+	t.showError(op, code)
+	return t.failResult(op.req, code)
+}
+
+// scan reads frames until one holds a code. Decoding runs here, on the
+// operation's goroutine, never on the UI's; a camera that is slower than
+// the reader simply gives the newest frame each time.
+func (t *Terminal) scan(ctx context.Context) (codes.Result, error) {
+	if err := t.cam.Open(ctx); err != nil {
+		t.update(func(s *State) { s.Status.Camera = LinkDown })
+		return codes.Result{}, errCamera
+	}
+	defer t.cam.Close()
+	var lastPreview time.Time
+	for {
+		f, err := t.cam.Next(ctx)
+		if ctx.Err() != nil {
+			return codes.Result{}, ctx.Err()
+		}
+		if err != nil {
+			if errors.Is(err, camera.ErrUnavailable) {
+				t.update(func(s *State) { s.Status.Camera = LinkDown })
+			}
+			return codes.Result{}, errCamera
+		}
+		if time.Since(lastPreview) >= time.Second/20 {
+			lastPreview = time.Now()
+			t.mu.Lock()
+			pv := append([]func(*image.Gray){}, t.previews...)
+			t.mu.Unlock()
+			for _, fn := range pv {
+				fn(f)
+			}
+		}
+		if r, err := t.reader.Decode(f); err == nil {
+			return r, nil
+		}
+	}
+}
+
+func randDigits(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		d, _ := rand.Int(rand.Reader, big.NewInt(10))
+		b[i] = byte('0' + d.Int64())
+	}
+	return string(b)
+}

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"codepay/app/center"
+	"codepay/device/codes"
+	"codepay/store"
+)
+
+func TestPaymentEndToEnd(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	r.hold("PayPay", "ok", codes.QR)
+	res, events := r.do(`{"seq":1,"type":"request","id":"R-0001","op":"payment","amount":1980,"merchantTxnId":"00"}`)
+	if !res.OK || res.Txn == nil {
+		t.Fatalf("payment failed: %+v %+v", res, res.Error)
+	}
+	if res.Txn.Brand != "PayPay" || res.Txn.Amount != 1980 || res.Txn.SlipNo != "00001" || res.Txn.PaymentID == "" {
+		t.Errorf("txn = %+v", res.Txn)
+	}
+	for _, ev := range []string{EvAccepted, EvWaitingCode, EvCodeRead, EvProcessing} {
+		if !slices.Contains(events, ev) {
+			t.Errorf("event %s missing from %v", ev, events)
+		}
+	}
+	// The store has it, settled, and the center agrees.
+	hist, err := r.db.History(context.Background(), false, 10)
+	if err != nil || len(hist) != 1 {
+		t.Fatalf("history = %v %v", hist, err)
+	}
+	h := hist[0]
+	if h.State != store.StateDone || h.PaymentID != res.Txn.PaymentID || h.Amount != 1980 || h.MerchantTxnID != "00" {
+		t.Errorf("stored = %+v", h)
+	}
+	p, err := r.client.GetPayment(context.Background(), h.CenterID)
+	if err != nil || p.Status != center.StatusCompleted || p.Amount.Amount != 1980 || p.PaymentID != h.PaymentID {
+		t.Errorf("center has %+v %v", p, err)
+	}
+	if st := r.term.State(); st.Phase != PhaseDone || st.Txn == nil || st.Txn.SlipNo != "00001" {
+		t.Errorf("screen state = %+v", st)
+	}
+	if res.Receipt == nil || !strings.Contains(strings.Join(res.Receipt.Lines, "\n"), "¥1,980") {
+		t.Errorf("receipt = %+v", res.Receipt)
+	}
+	// The same request again is replayed, not charged again.
+	again, _ := r.do(`{"seq":2,"type":"request","id":"R-0001","op":"payment","amount":1980,"merchantTxnId":"00"}`)
+	if !again.Replayed || !again.OK || again.Txn.PaymentID != res.Txn.PaymentID {
+		t.Errorf("replay = %+v", again)
+	}
+	if n, _ := r.db.CountOpen(context.Background()); n != 1 {
+		t.Errorf("%d transactions after a replay, want 1", n)
+	}
+	reused, _ := r.do(`{"type":"request","id":"R-0001","op":"payment","amount":500}`)
+	if reused.OK || reused.Error.Code != CodeIDReused {
+		t.Errorf("reused id = %+v", reused.Error)
+	}
+}
+
+func TestPaymentErrorsFromTheCenter(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	cases := []struct {
+		brand, scenario string
+		format          codes.Format
+		code            string
+	}{
+		{"PayPay", "insufficient", codes.QR, "Q1ET0006"},
+		{"d払い", "expired", codes.QR, "Q1ET000A"},
+		{"au PAY", "merchant_limit", codes.Code128, "Q1ET0007"},
+		{"楽天ペイ", "unknown_code", codes.QR, "Q1ET0002"},
+		{"WeChat Pay", "maintenance", codes.QR, "Q1ET0028"},
+		{"メルペイ", "failed", codes.QR, "Q1ET0030"},
+	}
+	for i, c := range cases {
+		t.Run(c.scenario, func(t *testing.T) {
+			r.hold(c.brand, c.scenario, c.format)
+			res, _ := r.do(`{"type":"request","id":"E-` + string(rune('a'+i)) + `","op":"payment","amount":500}`)
+			if res.OK || res.Error.Code != c.code {
+				t.Fatalf("got %+v, want %s", res.Error, c.code)
+			}
+			if res.Error.Message == "" || strings.HasPrefix(res.Error.Message, "error.") {
+				t.Errorf("no message for %s: %q", c.code, res.Error.Message)
+			}
+			if st := r.term.State(); st.Phase != PhaseError || st.ErrorCode != c.code {
+				t.Errorf("screen = %s %s", st.Phase, st.ErrorCode)
+			}
+			r.term.Dismiss()
+		})
+	}
+}
+
+func TestPaymentResetWhileWaiting(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	// Nothing is held up: the terminal waits for a code until [リセット].
+	res, _ := r.do(`{"type":"request","id":"A-1","op":"payment","amount":300}`, func(ev string) {
+		if ev == EvWaitingCode {
+			r.term.Reset()
+		}
+	})
+	if res.OK || res.Error.Code != CodeAborted {
+		t.Fatalf("got %+v", res.Error)
+	}
+	if st := r.term.State(); st.Phase != PhaseIdle {
+		t.Errorf("phase after reset = %s", st.Phase)
+	}
+}

@@ -1,0 +1,439 @@
+// Package app is the terminal itself, with no Fyne import: the operation
+// state machine, every 業務 of the manual, practice mode, the error
+// catalogue, start-up recovery and the POS request handler. Screens render
+// the State it publishes and pass taps to its methods.
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"codepay/app/center"
+	"codepay/device/camera"
+	"codepay/device/codes"
+	"codepay/i18n"
+	"codepay/store"
+)
+
+// Phase is what the terminal is doing; each phase has a screen.
+type Phase string
+
+// Phases.
+const (
+	PhaseRecovering  Phase = "recovering"
+	PhaseIdle        Phase = "idle"
+	PhaseWaitingCode Phase = "waiting_code"
+	PhaseProcessing  Phase = "processing"
+	PhaseConfirm     Phase = "confirm"
+	PhaseChoose      Phase = "choose"
+	PhaseDone        Phase = "done"
+	PhaseError       Phase = "error"
+	PhaseReport      Phase = "report"
+)
+
+// Link states for the status bar.
+const (
+	LinkUp    = "up"
+	LinkDown  = "down"
+	LinkPanel = "panel"
+)
+
+// Status is the status bar.
+type Status struct {
+	POS       string
+	Center    string
+	Camera    string
+	Practice  bool
+	Unsettled int
+}
+
+// State is everything a screen needs to draw the terminal.
+type State struct {
+	Phase     Phase
+	Practice  bool
+	Op        string
+	RequestID string
+	Amount    int64
+	Txn       *store.Txn
+	Original  *store.Txn  // the payment a cancel/refund confirmation is about
+	Choices   []store.Txn // the 業務再印字 history list
+	ErrorCode string
+	Abortable bool
+	Retrying  bool
+	Receipt   []string
+	Status    Status
+}
+
+// Config is the terminal's identity and limits.
+type Config struct {
+	TerminalID   string
+	MerchantName string
+	StoreID      string
+	Capacity     int
+	Lang         string
+	ReceiptWidth int
+	// ResultHold is how long a completed payment stays on screen.
+	ResultHold time.Duration
+	Now        func() time.Time
+	Log        *slog.Logger
+}
+
+// Terminal is the code-payment terminal.
+type Terminal struct {
+	cfg    Config
+	store  *store.DB
+	center *center.Client
+	cam    camera.Camera
+	reader *codes.Reader
+	tr     *i18n.Localizer
+
+	mu        sync.Mutex
+	state     State
+	subs      []func(State)
+	previews  []func(*image.Gray)
+	running   *operation
+	practice  bool
+	holdTimer *time.Timer
+}
+
+// operation is the one request running at a time.
+type operation struct {
+	req       Request
+	reply     Reply
+	cancel    context.CancelFunc
+	abortable bool
+	// answer receives the staff's confirmation or choice.
+	answer chan int64
+}
+
+// New builds the terminal. The reader and camera may be shared with nothing else.
+func New(cfg Config, db *store.DB, cl *center.Client, cam camera.Camera, reader *codes.Reader) *Terminal {
+	if cfg.Capacity <= 0 {
+		cfg.Capacity = 1000
+	}
+	if cfg.ReceiptWidth <= 0 {
+		cfg.ReceiptWidth = 32
+	}
+	if cfg.ResultHold == 0 {
+		cfg.ResultHold = 5 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if reader == nil {
+		reader = codes.NewReader()
+	}
+	t := &Terminal{cfg: cfg, store: db, center: cl, cam: cam, reader: reader, tr: i18n.New(cfg.Lang)}
+	t.state = State{Phase: PhaseRecovering, Status: Status{POS: LinkPanel, Center: LinkUp, Camera: cam.Name()}}
+	return t
+}
+
+// Subscribe registers fn to get every new State (from any goroutine) and
+// calls it once with the current one.
+func (t *Terminal) Subscribe(fn func(State)) {
+	t.mu.Lock()
+	t.subs = append(t.subs, fn)
+	s := t.state
+	t.mu.Unlock()
+	fn(s)
+}
+
+// OnPreview registers fn to get camera frames while a code is awaited.
+// The frame is valid only during the call.
+func (t *Terminal) OnPreview(fn func(*image.Gray)) {
+	t.mu.Lock()
+	t.previews = append(t.previews, fn)
+	t.mu.Unlock()
+}
+
+// State returns the current state.
+func (t *Terminal) State() State {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.state
+}
+
+// update changes the state under the lock and tells the subscribers.
+func (t *Terminal) update(fn func(*State)) {
+	t.mu.Lock()
+	fn(&t.state)
+	t.state.Practice = t.state.Practice || t.practice
+	t.state.Status.Practice = t.practice
+	s := t.state
+	subs := append([]func(State){}, t.subs...)
+	t.mu.Unlock()
+	for _, f := range subs {
+		f(s)
+	}
+}
+
+// SetLinkStatus is called by the POS link when the line comes and goes.
+func (t *Terminal) SetLinkStatus(pos string) {
+	t.update(func(s *State) { s.Status.POS = pos })
+}
+
+// Localizer is the terminal's language.
+func (t *Terminal) Localizer() *i18n.Localizer { return t.tr }
+
+// Config returns the terminal's configuration.
+func (t *Terminal) Config() Config { return t.cfg }
+
+// Practice tells whether the terminal is in practice mode from its menu.
+func (t *Terminal) Practice() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.practice
+}
+
+// SetPractice switches practice mode (練習) on or off.
+func (t *Terminal) SetPractice(on bool) {
+	t.mu.Lock()
+	t.practice = on
+	t.mu.Unlock()
+	t.update(func(s *State) { s.Practice = on })
+}
+
+// Handle runs one POS request; events and the final result go to reply.
+// The serial link and the on-screen POS panel both come through here.
+func (t *Terminal) Handle(body []byte, reply Reply) {
+	req, err := ParseRequest(body)
+	if err != nil {
+		var br *BadRequest
+		errors.As(err, &br)
+		reply(t.failResult(Request{ID: br.ID, Op: br.Op}, br.Code, "Field", br.Field))
+		return
+	}
+	t.HandleRequest(req, reply)
+}
+
+// HandleRequest runs a parsed request.
+func (t *Terminal) HandleRequest(req Request, reply Reply) {
+	ctx := context.Background()
+	switch req.Op {
+	case OpPing:
+		reply(&Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Practice: req.Practice})
+		return
+	case OpStatus:
+		reply(t.status(ctx, req))
+		return
+	case OpAbort:
+		reply(t.abort(req))
+		return
+	}
+	practice := req.Practice || t.Practice()
+	if j, seen, err := t.store.Request(ctx, req.ID); err != nil {
+		reply(t.failResult(req, "QRNE0105"))
+		return
+	} else if seen {
+		switch {
+		case j.Hash != req.hash():
+			reply(t.failResult(req, CodeIDReused))
+		case j.Result != "":
+			var res Result
+			if json.Unmarshal([]byte(j.Result), &res) == nil {
+				res.Replayed, res.Seq = true, 0
+				reply(&res)
+			}
+		default:
+			// Still running (a resend after the POS lost the line): the
+			// final result follows when it is ready.
+			reply(&Event{Type: "event", ID: req.ID, Event: EvAccepted})
+		}
+		return
+	}
+	t.mu.Lock()
+	if t.running != nil || t.state.Phase == PhaseRecovering {
+		t.mu.Unlock()
+		reply(t.failResult(req, CodeBusy))
+		return
+	}
+	opCtx, cancel := context.WithCancel(ctx)
+	op := &operation{req: req, reply: reply, cancel: cancel, answer: make(chan int64, 1)}
+	t.running = op
+	if t.holdTimer != nil {
+		t.holdTimer.Stop()
+	}
+	t.mu.Unlock()
+	if err := t.store.StartRequest(ctx, req.ID, req.Op, req.hash()); err != nil {
+		t.mu.Lock()
+		t.running = nil
+		t.mu.Unlock()
+		cancel()
+		reply(t.failResult(req, "QRNE0105"))
+		return
+	}
+	reply(&Event{Type: "event", ID: req.ID, Event: EvAccepted})
+	go func() {
+		defer cancel()
+		res := t.run(opCtx, op, practice)
+		res.Practice = practice
+		t.finish(op, res)
+	}()
+}
+
+func (t *Terminal) run(ctx context.Context, op *operation, practice bool) *Result {
+	switch op.req.Op {
+	case OpPayment:
+		return t.payment(ctx, op, practice)
+	case OpRefund:
+		return t.refund(ctx, op, practice)
+	case OpReprint:
+		return t.reprint(ctx, op)
+	case OpDailyTotal:
+		return t.totals(ctx, op, true, practice)
+	case OpInterimTotal:
+		return t.totals(ctx, op, false, practice)
+	}
+	return t.failResult(op.req, CodeUnknownOp)
+}
+
+// finish stores the final result durably, then sends it.
+func (t *Terminal) finish(op *operation, res *Result) {
+	b, _ := json.Marshal(res)
+	if err := t.store.FinishRequest(context.Background(), op.req.ID, string(b)); err != nil {
+		t.cfg.Log.Error("final result not stored", "id", op.req.ID, "err", err)
+	}
+	t.mu.Lock()
+	t.running = nil
+	t.mu.Unlock()
+	op.reply(res)
+}
+
+// event sends a progress event of the running operation.
+func (t *Terminal) event(op *operation, ev string) {
+	op.reply(&Event{Type: "event", ID: op.req.ID, Event: ev})
+}
+
+// failResult builds a failed result with the message shown on screen.
+func (t *Terminal) failResult(req Request, code string, args ...any) *Result {
+	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: false, Practice: req.Practice,
+		Error: &ErrorInfo{Code: code, Message: t.tr.T("error."+code+".message", args...), OutcomeUnknown: code == "Q1ET0042" || code == "Q1ET0043" || code == "Q1ET0045"}}
+}
+
+// showError puts an error on screen until the staff taps [×].
+func (t *Terminal) showError(op *operation, code string) {
+	t.update(func(s *State) {
+		*s = State{Phase: PhaseError, Op: op.req.Op, RequestID: op.req.ID, Amount: s.Amount, ErrorCode: code, Status: s.Status, Practice: op.req.Practice}
+	})
+}
+
+// Dismiss is [×] or [OK] on an outcome or error screen: back to 決済初期画面.
+func (t *Terminal) Dismiss() {
+	t.mu.Lock()
+	busy := t.running != nil
+	t.mu.Unlock()
+	if busy {
+		return
+	}
+	t.toIdle()
+}
+
+func (t *Terminal) toIdle() {
+	t.update(func(s *State) { *s = State{Phase: PhaseIdle, Status: s.Status} })
+}
+
+func (t *Terminal) status(ctx context.Context, req Request) *Result {
+	res := &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, State: "idle", Practice: t.Practice()}
+	t.mu.Lock()
+	if t.running != nil {
+		res.State, res.Running = "busy", t.running.req.ID
+	}
+	if t.state.Status.Center == LinkDown {
+		res.State = "offline"
+	}
+	t.mu.Unlock()
+	if req.QueryID != "" {
+		j, seen, err := t.store.Request(ctx, req.QueryID)
+		switch {
+		case err != nil:
+			return t.failResult(req, "QRNE0105")
+		case !seen:
+			return t.failResult(req, CodeUnknownID)
+		case j.Result != "":
+			res.Result = json.RawMessage(j.Result)
+		}
+	}
+	return res
+}
+
+// abort ends the running operation if it can still be ended.
+func (t *Terminal) abort(req Request) *Result {
+	t.mu.Lock()
+	op := t.running
+	t.mu.Unlock()
+	if op == nil || (req.Target != "" && req.Target != op.req.ID) {
+		return t.failResult(req, CodeNotAbortable)
+	}
+	if !t.tryAbort(op) {
+		return t.failResult(req, CodeNotAbortable)
+	}
+	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true}
+}
+
+// Reset is [リセット] on the payment prompt.
+func (t *Terminal) Reset() {
+	t.mu.Lock()
+	op := t.running
+	t.mu.Unlock()
+	if op != nil {
+		t.tryAbort(op)
+	}
+}
+
+func (t *Terminal) tryAbort(op *operation) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !op.abortable {
+		return false
+	}
+	op.abortable = false
+	op.cancel()
+	return true
+}
+
+// setAbortable marks whether the running operation may still be ended;
+// once the code is read or the center asked, it may not.
+func (t *Terminal) setAbortable(op *operation, on bool) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if on {
+		op.abortable = true
+		return true
+	}
+	was := op.abortable
+	op.abortable = false
+	return was
+}
+
+// Answer is the staff's [OK] (a positive value: the chosen transaction id,
+// or 1 for a confirmation) or [×] (0) on a confirmation or choice screen.
+// Repeated taps act once.
+func (t *Terminal) Answer(v int64) {
+	t.mu.Lock()
+	op := t.running
+	t.mu.Unlock()
+	if op == nil {
+		return
+	}
+	select {
+	case op.answer <- v:
+	default:
+	}
+}
+
+func (t *Terminal) newCenterID(prefix string) string {
+	return fmt.Sprintf("%s-%s-%s", prefix, t.cfg.TerminalID, t.cfg.Now().In(JST).Format("20060102150405")+randDigits(6))
+}
+
+// JST is Japan time: slips and totals are in it whatever the machine's zone.
+var JST = time.FixedZone("JST", 9*60*60)

@@ -1,0 +1,177 @@
+// Package codes reads customer payment codes (QR and barcodes) from camera
+// frames with gozxing, and tells which brand issued a code.
+package codes
+
+import (
+	"errors"
+	"image"
+	"image/draw"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// Format names a symbology, spelled as ZXing spells it.
+type Format string
+
+// The symbologies the reader knows. Payment codes are QR and Code128; the
+// others are off unless configured.
+const (
+	QR      Format = "QR_CODE"
+	Code128 Format = "CODE_128"
+	EAN13   Format = "EAN_13"
+	ITF     Format = "ITF"
+)
+
+// DefaultFormats are the symbologies of customer payment codes.
+var DefaultFormats = []Format{QR, Code128}
+
+// Result is one decoded code.
+type Result struct {
+	Text   string
+	Format Format
+}
+
+// ErrNotFound means the frame held no readable code; the next frame gets its turn.
+var ErrNotFound = errors.New("no code found")
+
+// Reader decodes frames. It keeps gozxing's readers and hint maps so that a
+// frame costs no set-up. A Reader is not safe for concurrent use.
+type Reader struct {
+	formats map[Format]bool
+	qr      gozxing.Reader
+	c128    gozxing.Reader
+	ean     gozxing.Reader
+	itf     gozxing.Reader
+	qrHints map[gozxing.DecodeHintType]interface{}
+	hard    map[gozxing.DecodeHintType]interface{}
+	grey    *image.Gray
+}
+
+// NewReader makes a reader for the given symbologies (DefaultFormats when none).
+func NewReader(formats ...Format) *Reader {
+	if len(formats) == 0 {
+		formats = DefaultFormats
+	}
+	r := &Reader{
+		formats: map[Format]bool{},
+		qr:      qrcode.NewQRCodeReader(),
+		c128:    oned.NewCode128Reader(),
+		ean:     oned.NewMultiFormatUPCEANReader(nil),
+		itf:     oned.NewITFReader(),
+		qrHints: map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"},
+		hard: map[gozxing.DecodeHintType]interface{}{
+			gozxing.DecodeHintType_TRY_HARDER:    true,
+			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+		},
+	}
+	for _, f := range formats {
+		r.formats[f] = true
+	}
+	return r
+}
+
+// ParseFormats reads a comma-separated list such as "qr,code128".
+func ParseFormats(s string) ([]Format, error) {
+	var fs []Format
+	for _, part := range strings.Split(s, ",") {
+		switch strings.ToLower(strings.TrimSpace(part)) {
+		case "qr", "qr_code":
+			fs = append(fs, QR)
+		case "code128", "code_128":
+			fs = append(fs, Code128)
+		case "ean13", "ean_13":
+			fs = append(fs, EAN13)
+		case "itf":
+			fs = append(fs, ITF)
+		case "":
+		default:
+			return nil, errors.New("unknown code format " + strings.TrimSpace(part))
+		}
+	}
+	return fs, nil
+}
+
+// DecodeImage decodes any image, converting it to grey first.
+func (r *Reader) DecodeImage(img image.Image) (Result, error) {
+	if g, ok := img.(*image.Gray); ok {
+		return r.Decode(g)
+	}
+	b := img.Bounds()
+	if r.grey == nil || r.grey.Rect.Dx() != b.Dx() || r.grey.Rect.Dy() != b.Dy() {
+		r.grey = image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
+	}
+	draw.Draw(r.grey, r.grey.Rect, img, b.Min, draw.Src)
+	return r.Decode(r.grey)
+}
+
+// Decode reads one grey frame. It returns ErrNotFound when nothing is read.
+func (r *Reader) Decode(g *image.Gray) (Result, error) {
+	src, err := luminance(g)
+	if err != nil {
+		return Result{}, err
+	}
+	if r.formats[QR] {
+		// Hybrid first: it copes with uneven light on phone screens; the
+		// global binarizer rescues small, evenly lit codes the hybrid one misses.
+		for _, bin := range []func(gozxing.LuminanceSource) gozxing.Binarizer{gozxing.NewHybridBinarizer, gozxing.NewGlobalHistgramBinarizer} {
+			if res, ok := r.try(r.qr, bin(src), r.qrHints); ok {
+				return res, nil
+			}
+		}
+	}
+	hybrid := gozxing.NewHybridBinarizer(src)
+	for _, one := range []struct {
+		f  Format
+		rd gozxing.Reader
+	}{{Code128, r.c128}, {EAN13, r.ean}, {ITF, r.itf}} {
+		if !r.formats[one.f] {
+			continue
+		}
+		if res, ok := r.try(one.rd, hybrid, r.hard); ok && Format(res.Format) == one.f {
+			return res, nil
+		}
+	}
+	return Result{}, ErrNotFound
+}
+
+func (r *Reader) try(rd gozxing.Reader, bin gozxing.Binarizer, hints map[gozxing.DecodeHintType]interface{}) (Result, bool) {
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return Result{}, false
+	}
+	res, err := rd.Decode(bmp, hints)
+	rd.Reset()
+	if err != nil || res == nil {
+		return Result{}, false
+	}
+	return Result{Text: validUTF8(res.GetText()), Format: Format(res.GetBarcodeFormat().String())}, true
+}
+
+// validUTF8 repairs gozxing's Code128 FNC4 output: extended characters come
+// back as single Latin-1 bytes, which is not UTF-8.
+func validUTF8(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+func luminance(g *image.Gray) (gozxing.LuminanceSource, error) {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	pix := g.Pix
+	if g.Stride != w {
+		pix = make([]byte, w*h)
+		for y := 0; y < h; y++ {
+			copy(pix[y*w:(y+1)*w], g.Pix[y*g.Stride:y*g.Stride+w])
+		}
+	}
+	return gozxing.NewPlanarYUVLuminanceSource(pix, w, h, 0, 0, w, h, false)
+}

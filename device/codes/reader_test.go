@@ -1,0 +1,128 @@
+package codes
+
+import (
+	"image"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"image/draw"
+	_ "image/png"
+)
+
+const photos = "../../testdata/codes"
+
+func loadSet(tb testing.TB, set string) ([]*image.Gray, []string) {
+	tb.Helper()
+	files, _ := filepath.Glob(filepath.Join(photos, set, "*.png"))
+	sort.Strings(files)
+	var imgs []*image.Gray
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		img, _, err := image.Decode(fh)
+		fh.Close()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		g := image.NewGray(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
+		draw.Draw(g, g.Rect, img, img.Bounds().Min, draw.Src)
+		imgs = append(imgs, g)
+	}
+	return imgs, files
+}
+
+func TestIdentifyBrands(t *testing.T) {
+	cases := []struct{ text, brand string }{
+		{"900081818800123456789012", "PayPay"},
+		{"9000000200123456789012", "d払い"},
+		{EncodeJPQR("90000002", "9000000200123456789012"), "d払い"},
+		{"3158992100123456789", "au PAY"},
+		{"9000010012345678", "楽天ペイ"},
+		{"130012345678901234", "WeChat Pay"},
+		{"280012345678901234", "Alipay+"},
+		{"6200123456789012345", "UnionPay"},
+	}
+	for _, c := range cases {
+		b, _, err := Identify(c.text)
+		if err != nil || b.Name != c.brand {
+			t.Errorf("Identify(%q) = %q %v, want %q", c.text, b.Name, err, c.brand)
+		}
+	}
+	for _, bad := range []string{"4901234567894", "https://example.com", "", "hQVKUFFSnotbase64!", "90008181880012345"} {
+		if _, _, err := Identify(bad); err == nil {
+			t.Errorf("Identify(%q) accepted a non-payment code", bad)
+		}
+	}
+}
+
+func TestEncodeDecodeRoundTrip(t *testing.T) {
+	r := NewReader()
+	for _, f := range []Format{QR, Code128} {
+		for _, text := range []string{"900081818800123456789012", EncodeJPQR("31589921", "3158992100123456789")} {
+			if f == Code128 && strings.HasPrefix(text, "hQ") {
+				continue
+			}
+			img, err := Encode(text, f, 300)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.Decode(img)
+			if err != nil || res.Text != text || res.Format != f {
+				t.Errorf("%s %q: got %+v %v", f, text, res, err)
+			}
+		}
+	}
+}
+
+func TestCode128FNC4IsValidUTF8(t *testing.T) {
+	imgs, files := loadSet(t, "code128-1")
+	r := NewReader()
+	for i, g := range imgs {
+		res, err := r.Decode(g)
+		if err != nil {
+			t.Errorf("%s: %v", files[i], err)
+			continue
+		}
+		want, _ := os.ReadFile(strings.TrimSuffix(files[i], ".png") + ".txt")
+		if res.Text != string(want) {
+			t.Errorf("%s: %q, want %q", files[i], res.Text, want)
+		}
+	}
+}
+
+func TestCorruptAndEmptyFrames(t *testing.T) {
+	r := NewReader()
+	for _, g := range []*image.Gray{image.NewGray(image.Rect(0, 0, 640, 480)), image.NewGray(image.Rect(0, 0, 1, 1)), image.NewGray(image.Rect(0, 0, 0, 0))} {
+		if _, err := r.Decode(g); err == nil {
+			t.Errorf("decoded something from an empty %v frame", g.Rect)
+		}
+	}
+}
+
+// BenchmarkDecodeRealPhotos is the time per photo over each set of real
+// photos (failures included), one core.
+func BenchmarkDecodeRealPhotos(b *testing.B) {
+	for _, set := range []string{"qrcode-1", "qrcode-3", "qrcode-5", "code128-1", "falsepositives-2"} {
+		imgs, _ := loadSet(b, set)
+		b.Run(set, func(b *testing.B) {
+			r := NewReader()
+			var per []time.Duration
+			for b.Loop() {
+				for _, g := range imgs {
+					start := time.Now()
+					r.Decode(g)
+					per = append(per, time.Since(start))
+				}
+			}
+			sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
+			b.ReportMetric(float64(per[len(per)/2].Microseconds())/1000, "median-ms")
+			b.ReportMetric(float64(per[len(per)*95/100].Microseconds())/1000, "p95-ms")
+		})
+	}
+}

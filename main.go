@@ -1,0 +1,145 @@
+// Command codepay is a POS-connected code-payment terminal: a Fyne kiosk
+// that reads customers' payment codes with a camera and asks the payment
+// center. Run without a config it is the hardware-free demo.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"codepay/app"
+	"codepay/app/center"
+	"codepay/app/cli"
+	"codepay/device/camera"
+	"codepay/device/codes"
+	"codepay/screens"
+	"codepay/store"
+	"codepay/theme"
+)
+
+func main() {
+	var err error
+	args := os.Args[1:]
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "scan":
+		err = cli.Scan(args[1:], os.Stdout, os.Stderr)
+	case "gencode":
+		err = cli.Gencode(args[1:], os.Stdout, os.Stderr)
+	case "center":
+		err = cli.Center(args[1:], os.Stdout, os.Stderr)
+	case "possim":
+		err = cli.Possim(args[1:], os.Stdin, os.Stdout, os.Stderr)
+	default:
+		err = runTerminal(args)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "codepay:", err)
+		os.Exit(1)
+	}
+}
+
+// demoKey is the embedded simulator's key pair: it never leaves loopback.
+const demoKey, demoSecret = "demo", "demo-secret"
+
+func runTerminal(args []string) error {
+	s, err := app.ParseSettings(args, os.Stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := os.MkdirAll(s.Data.Dir, 0o700); err != nil {
+		return fmt.Errorf("data.dir: %w", err)
+	}
+	db, err := store.Open(filepath.Join(s.Data.Dir, "codepay.db"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	cc := center.Config{BaseURL: s.Center.URL, APIKey: s.Center.APIKey, APISecret: s.Center.APISecret, MerchantID: s.Center.MerchantID,
+		TerminalID: s.Terminal.ID, StoreID: s.Terminal.StoreID, CAFile: s.Center.CAFile, Log: log}
+	if s.Center.URL == "sim" {
+		url, stop, err := startSim(filepath.Join(s.Data.Dir, "center-sim.db"), log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		cc.BaseURL, cc.APIKey, cc.APISecret = url, demoKey, demoSecret
+	}
+	client, err := center.NewClient(cc)
+	if err != nil {
+		return err
+	}
+
+	customer := app.NewDemoCustomer()
+	cam, err := camera.New(s.Camera.Source, customer.Present)
+	if err != nil {
+		return err
+	}
+	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
+		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
+	term.SetPractice(s.Practice)
+
+	a := fyneapp.NewWithID("jp.codepay.terminal")
+	a.Settings().SetTheme(&theme.Kiosk{Practice: s.Practice})
+	w := a.NewWindow(term.Localizer().T("app.title"))
+	var panel *screens.PosPanel
+	if s.POS.Port == "" {
+		panel = screens.NewPosPanel(term, customer)
+	}
+	ui := screens.New(a, term, panel)
+	w.SetContent(ui.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	w.SetFullScreen(s.Fullscreen)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stopLink, err := startPOSLink(ctx, s, term, log)
+	if err != nil {
+		return err
+	}
+	defer stopLink()
+	go func() {
+		if err := term.Recover(ctx); err != nil {
+			log.Error("recovery", "err", err)
+		}
+		term.RetryUnsettled(ctx, 30*time.Second)
+	}()
+	w.ShowAndRun()
+	return nil
+}
+
+// startSim runs the center simulator in-process on a loopback port.
+func startSim(dbPath string, log *slog.Logger) (string, func(), error) {
+	sim, err := center.NewSim(center.SimOptions{Keys: map[string]string{demoKey: demoSecret}, DBPath: dbPath,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		return "", nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		sim.Close()
+		return "", nil, err
+	}
+	go func() {
+		if err := sim.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) {
+			log.Error("center simulator", "err", err)
+		}
+	}()
+	log.Info("embedded center simulator", "url", "http://"+l.Addr().String())
+	return "http://" + l.Addr().String(), func() { l.Close(); sim.Close() }, nil
+}

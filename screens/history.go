@@ -1,0 +1,50 @@
+package screens
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/i18n"
+)
+
+// chooseScreen is the 業務再印字 history list: tap a transaction, then [OK].
+func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.CanvasObject {
+	var chosen int64
+	list := widget.NewList(
+		func() int { return len(s.Choices) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			t := s.Choices[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s  %s  %s", t.SlipNo, t.At.In(app.JST).Format("01/02 15:04"),
+				tr.T("txn.kind."+t.Kind), t.Brand, i18n.Yen(t.Amount)))
+		})
+	list.OnSelected = func(i widget.ListItemID) { chosen = s.Choices[i].ID }
+	ok := once(func() {})
+	buttons := container.NewHBox(
+		bigButton(tr.T("result.close"), func() { ok(); answer(0) }),
+		bigButton(tr.T("result.ok"), func() {
+			if chosen != 0 {
+				ok()
+				answer(chosen)
+			}
+		}),
+	)
+	top := heading(tr.T("reprint.title"))
+	if len(s.Choices) == 0 {
+		return screen(top, centred(tr.T("reprint.empty")), container.NewCenter(buttons))
+	}
+	return container.NewBorder(top, container.NewCenter(buttons), nil, nil, list)
+}
+
+// reportScreen shows a slip or a totals report as the printer would print it.
+func reportScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
+	text := widget.NewLabel(strings.Join(s.Receipt, "\n"))
+	text.TextStyle.Monospace = true
+	paper := container.NewCenter(text)
+	return container.NewBorder(nil, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))), nil, nil, container.NewVScroll(paper))
+}

@@ -1,0 +1,54 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/i18n"
+)
+
+// doneScreen is the outcome of a completed payment, cancel or refund.
+func doneScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
+	title := tr.T("pay.done")
+	if s.Op == app.OpRefund {
+		title = tr.T("refund.done")
+	}
+	objs := []fyne.CanvasObject{heading(title)}
+	if s.Txn != nil {
+		objs = append(objs, heading(i18n.Yen(s.Txn.Amount)), centred(s.Txn.Brand+"  "+tr.T("txn.slip")+" "+s.Txn.SlipNo))
+	}
+	objs = append(objs, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))))
+	return screen(objs...)
+}
+
+// errorScreen shows an error of the manual's table: the code, the message,
+// the staff's remedy and [×].
+func errorScreen(tr *i18n.Localizer, s app.State, dismiss func()) fyne.CanvasObject {
+	msg := heading(tr.T("error." + s.ErrorCode + ".message"))
+	code := centred(tr.T("error.code", "Code", s.ErrorCode))
+	objs := []fyne.CanvasObject{code, msg}
+	if r := tr.T("error." + s.ErrorCode + ".remedy"); r != "" {
+		title := centred(tr.T("error.remedy"))
+		title.TextStyle.Bold = true
+		remedy := widget.NewLabel(r)
+		remedy.Alignment = fyne.TextAlignCenter
+		objs = append(objs, title, remedy)
+	}
+	objs = append(objs, container.NewCenter(bigButton(tr.T("result.close"), once(dismiss))))
+	return screen(objs...)
+}
+
+// once makes a tap handler act a single time however fast it is tapped
+// (the manual warns against repeated taps on [OK]).
+func once(fn func()) func() {
+	done := false
+	return func() {
+		if done {
+			return
+		}
+		done = true
+		fn()
+	}
+}

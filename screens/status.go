@@ -1,0 +1,65 @@
+package screens
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/i18n"
+	"codepay/theme"
+)
+
+// statusBar shows the POS link, the center, the camera and practice mode.
+type statusBar struct {
+	tr                         *i18n.Localizer
+	pos, center, cam, practice *widget.Label
+	unsettled                  *widget.Label
+	box                        *fyne.Container
+}
+
+func newStatusBar(tr *i18n.Localizer) *statusBar {
+	b := &statusBar{tr: tr, pos: widget.NewLabel(""), center: widget.NewLabel(""), cam: widget.NewLabel(""), practice: widget.NewLabel(""), unsettled: widget.NewLabel("")}
+	bg := canvas.NewRectangle(theme.StatusBarColor)
+	b.box = container.NewStack(bg, container.NewHBox(b.pos, b.center, b.cam, b.unsettled, b.practice))
+	return b
+}
+
+func (b *statusBar) link(state string) string {
+	switch state {
+	case app.LinkUp:
+		return b.tr.T("status.ok")
+	case app.LinkPanel:
+		return b.tr.T("status.panel")
+	}
+	return b.tr.T("status.down")
+}
+
+func (b *statusBar) update(s app.Status) {
+	b.pos.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.pos"), b.link(s.POS)))
+	b.center.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.center"), b.link(s.Center)))
+	cam := s.Camera
+	if cam == app.LinkDown {
+		cam = b.tr.T("status.down")
+	}
+	b.cam.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.camera"), cam))
+	b.practice.SetText("")
+	if s.Practice {
+		b.practice.SetText(b.tr.T("status.practice"))
+	}
+	b.unsettled.SetText("")
+	if s.Unsettled > 0 {
+		b.unsettled.SetText(b.tr.T("status.unsettled", "N", s.Unsettled))
+	}
+}
+
+func practiceBanner(tr *i18n.Localizer) fyne.CanvasObject {
+	l := widget.NewLabel(tr.T("practice.banner"))
+	l.Alignment = fyne.TextAlignCenter
+	l.TextStyle.Bold = true
+	l.SizeName = "subHeadingText"
+	return container.NewStack(canvas.NewRectangle(theme.PracticeBanner), l)
+}

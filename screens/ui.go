@@ -1,0 +1,154 @@
+// Package screens draws the terminal: one file per screen of the manual.
+// Screens are thin: they render the app's State and pass taps to it.
+package screens
+
+import (
+	"image"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/i18n"
+	"codepay/theme"
+)
+
+// UI is the terminal's main window content.
+type UI struct {
+	term    *app.Terminal
+	tr      *i18n.Localizer
+	fyneApp fyne.App
+
+	root    *fyne.Container
+	status  *statusBar
+	body    *fyne.Container
+	preview *canvas.Image
+	panel   *PosPanel
+	phase   app.Phase
+	last    app.State
+	banner  *fyne.Container
+}
+
+// New builds the UI for a terminal. panel is the on-screen POS of the demo
+// (nil when a real POS is on the serial line).
+func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
+	u := &UI{term: term, tr: term.Localizer(), fyneApp: a, panel: panel}
+	u.status = newStatusBar(u.tr)
+	u.preview = canvas.NewImageFromImage(image.NewGray(image.Rect(0, 0, 320, 240)))
+	u.preview.FillMode = canvas.ImageFillContain
+	u.preview.ScaleMode = canvas.ImageScaleFastest
+	u.preview.SetMinSize(fyne.NewSize(320, 240))
+	u.body = container.NewStack()
+	u.banner = container.NewStack()
+	main := container.NewBorder(container.NewVBox(u.status.box, u.banner), nil, nil, nil, u.body)
+	if panel != nil {
+		u.root = container.NewBorder(nil, nil, nil, panel.Content(), main)
+	} else {
+		u.root = container.NewStack(main)
+	}
+	term.OnPreview(u.onPreview)
+	term.Subscribe(func(s app.State) { fyne.Do(func() { u.render(s) }) })
+	return u
+}
+
+// Content is the window's content.
+func (u *UI) Content() fyne.CanvasObject { return u.root }
+
+// onPreview shows a camera frame; it runs on the scanning goroutine, so the
+// frame is copied (scaled down) before the UI goroutine gets it.
+func (u *UI) onPreview(f *image.Gray) {
+	small := downscale(f)
+	fyne.Do(func() {
+		u.preview.Image = small
+		u.preview.Refresh()
+	})
+}
+
+// downscale halves a frame until it is at most 320 wide.
+func downscale(f *image.Gray) *image.Gray {
+	w, h := f.Rect.Dx(), f.Rect.Dy()
+	k := 1
+	for w/k > 320 {
+		k *= 2
+	}
+	out := image.NewGray(image.Rect(0, 0, w/k, h/k))
+	for y := 0; y < h/k; y++ {
+		src := f.Pix[(y*k)*f.Stride:]
+		dst := out.Pix[y*out.Stride:]
+		for x := 0; x < w/k; x++ {
+			dst[x] = src[x*k]
+		}
+	}
+	return out
+}
+
+func (u *UI) render(s app.State) {
+	u.status.update(s.Status)
+	practice := s.Practice || s.Status.Practice
+	if practice != u.last.Practice || u.phase == "" {
+		u.fyneApp.Settings().SetTheme(&theme.Kiosk{Practice: practice})
+		u.banner.Objects = nil
+		if practice {
+			u.banner.Objects = []fyne.CanvasObject{practiceBanner(u.tr)}
+		}
+		u.banner.Refresh()
+	}
+	u.last = s
+	u.last.Practice = practice
+	u.phase = s.Phase
+	var content fyne.CanvasObject
+	switch s.Phase {
+	case app.PhaseRecovering:
+		content = recoveringScreen(u.tr)
+	case app.PhaseWaitingCode:
+		content = payScreen(u.tr, s, u.preview, u.term.Reset)
+	case app.PhaseProcessing:
+		content = processingScreen(u.tr, s)
+	case app.PhaseDone:
+		content = doneScreen(u.tr, s, u.term.Dismiss)
+	case app.PhaseError:
+		content = errorScreen(u.tr, s, u.term.Dismiss)
+	case app.PhaseConfirm:
+		content = confirmScreen(u.tr, s, u.term.Answer)
+	case app.PhaseChoose:
+		content = chooseScreen(u.tr, s, u.term.Answer)
+	case app.PhaseReport:
+		content = reportScreen(u.tr, s, u.term.Dismiss)
+	default:
+		content = idleScreen(u.tr)
+	}
+	u.body.Objects = []fyne.CanvasObject{content}
+	u.body.Refresh()
+}
+
+// heading is a large centred line.
+func heading(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.SizeName = "headingText"
+	l.TextStyle.Bold = true
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+func centred(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// screen centres a column of objects.
+func screen(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(append(append([]fyne.CanvasObject{layout.NewSpacer()}, objs...), layout.NewSpacer())...)
+}
+
+// bigButton is a touch target well over 48 px high.
+func bigButton(text string, tap func()) fyne.CanvasObject {
+	b := widget.NewButton(text, tap)
+	b.Importance = widget.HighImportance
+	return container.NewGridWrap(fyne.NewSize(200, 64), b)
+}

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Request is one POS request in the journal.
+type Request struct {
+	ID     string
+	Op     string
+	Hash   string
+	Result string // the final result as sent, "" while running
+}
+
+// Request reads a journal entry; ok is false for an id never seen.
+func (s *DB) Request(ctx context.Context, id string) (Request, bool, error) {
+	r := Request{ID: id}
+	var res sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT op, hash, result FROM requests WHERE id=?`, id).Scan(&r.Op, &r.Hash, &res)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, nil
+	}
+	r.Result = res.String
+	return r, err == nil, err
+}
+
+// StartRequest journals a request before it runs.
+func (s *DB) StartRequest(ctx context.Context, id, op, hash string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO requests(id, op, hash, created_at) VALUES (?,?,?,?)`, id, op, hash, time.Now().Format(time.RFC3339))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	return nil
+}
+
+// FinishRequest stores a request's final result before it is sent.
+func (s *DB) FinishRequest(ctx context.Context, id, result string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE requests SET result=?, done_at=? WHERE id=?`, result, time.Now().Format(time.RFC3339), id)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	return nil
+}
+
+// RunningRequests lists journaled requests without a final result.
+func (s *DB) RunningRequests(ctx context.Context) ([]Request, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, op, hash FROM requests WHERE result IS NULL`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		if err := rows.Scan(&r.ID, &r.Op, &r.Hash); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
