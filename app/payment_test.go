@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"codepay/app/center"
 	"codepay/device/codes"
@@ -104,5 +105,49 @@ func TestPaymentResetWhileWaiting(t *testing.T) {
 	}
 	if st := r.term.State(); st.Phase != PhaseIdle {
 		t.Errorf("phase after reset = %s", st.Phase)
+	}
+}
+
+func TestUnknownOutcomeGoesToTheCheckListAndIsSettledInTheBackground(t *testing.T) {
+	r := newRig(t, center.SimOptions{UnsettledFor: 4 * time.Second})
+	r.hold("PayPay", "unsettled", codes.QR)
+	res, events := r.do(`{"type":"request","id":"U-1","op":"payment","amount":700}`)
+	if res.OK || res.Error.Code != "Q1ET0042" || !res.Error.OutcomeUnknown {
+		t.Fatalf("got %+v", res.Error)
+	}
+	if !slices.Contains(events, EvRetryingCenter) {
+		t.Errorf("no retrying_center event in %v", events)
+	}
+	list, _ := r.term.Unsettled(context.Background())
+	if len(list) != 1 || list[0].State != store.StateUnknown {
+		t.Fatalf("要確認 list = %+v", list)
+	}
+	if st := r.term.State(); st.Status.Unsettled != 1 {
+		t.Errorf("status bar shows %d to check", st.Status.Unsettled)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.term.RetryUnsettled(ctx, 500*time.Millisecond)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		list, _ = r.term.Unsettled(context.Background())
+		if len(list) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still unsettled: %+v", list)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Settled by cancel: nothing was charged, the center agrees.
+	txns, _ := r.db.TxnsOfRequest(context.Background(), "U-1")
+	if len(txns) != 1 || txns[0].State != store.StateFailed {
+		t.Fatalf("settled as %+v", txns)
+	}
+	if p, err := r.client.GetPayment(context.Background(), txns[0].CenterID); err == nil && p.Status == center.StatusCompleted {
+		t.Fatalf("center charged it: %+v", p)
+	}
+	if st := r.term.State(); st.Status.Unsettled != 0 {
+		t.Errorf("status bar still shows %d", st.Status.Unsettled)
 	}
 }

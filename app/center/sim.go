@@ -123,7 +123,8 @@ func (s *Sim) Close() error { return s.db.Close() }
 
 // Serve answers on l until it is closed.
 func (s *Sim) Serve(l net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(s.opt.Log.Handler(), slog.LevelWarn)}
 	err := srv.Serve(l)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
