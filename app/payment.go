@@ -52,6 +52,7 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 	t.update(func(s *State) { s.Phase, s.Abortable = PhaseProcessing, false })
 	t.event(op, EvProcessing)
 
+	crashPoint("before_intent")
 	now := t.cfg.Now().In(JST)
 	txn := store.Txn{Kind: store.KindPayment, MerchantTxnID: req.MerchantTxnID, CenterID: t.newCenterID("P"), Brand: brand.Name,
 		Amount: req.Amount, CodeMasked: center.MaskCode(digits), At: now, Practice: practice, RequestID: req.ID}
@@ -61,6 +62,7 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 		}
 		return t.fail(op, "QRNE0105")
 	}
+	crashPoint("after_intent")
 	if practice {
 		// Practice: nothing reaches the center; the payment number is a dummy.
 		txn.PaymentID = "PRACTICE-" + txn.SlipNo
@@ -73,6 +75,7 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 		t.event(op, EvRetryingCenter)
 		t.update(func(s *State) { s.Retrying = true })
 	})
+	crashPoint("after_answer")
 	if err == nil {
 		txn.PaymentID = p.PaymentID
 		if p.AcceptedAt > 0 {
@@ -104,6 +107,7 @@ func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, e
 		return t.fail(op, code)
 	}
 	txn.State = store.StateDone
+	crashPoint("before_commit")
 	if serr := t.store.SettleTxn(context.Background(), txn.ID, store.StateDone, txn.PaymentID, txn.Brand, "", txn.At); serr != nil {
 		// The center has the money but the terminal could not write it
 		// down: the intent row stays and start-up recovery settles it.
@@ -201,3 +205,7 @@ func randDigits(n int) string {
 	}
 	return string(b)
 }
+
+// crashPoint lets the power-failure tests kill the process at a named
+// point of a payment; it does nothing unless a test sets it.
+var crashPoint = func(string) {}

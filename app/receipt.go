@@ -112,7 +112,9 @@ func (t *Terminal) Slip(txn store.Txn, orig *store.Txn, c Copy, reprint bool) []
 	if txn.MerchantTxnID != "" {
 		l.pair(tr.T("txn.merchant_txn"), txn.MerchantTxnID)
 	}
-	l.pair(tr.T("txn.payment_id"), txn.PaymentID)
+	if txn.PaymentID != "" {
+		l.pair(tr.T("txn.payment_id"), txn.PaymentID)
+	}
 	if orig != nil {
 		l.pair(tr.T("receipt.original_slip"), orig.SlipNo)
 		l.pair(tr.T("receipt.original_at"), orig.At.In(JST).Format("2006/01/02 15:04:05"))

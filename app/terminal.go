@@ -36,6 +36,8 @@ const (
 	PhaseDone        Phase = "done"
 	PhaseError       Phase = "error"
 	PhaseReport      Phase = "report"
+	PhaseOnline      Phase = "online"
+	PhaseSales       Phase = "sales"
 )
 
 // Link states for the status bar.
@@ -68,7 +70,13 @@ type State struct {
 	Abortable bool
 	Retrying  bool
 	Receipt   []string
-	Status    Status
+	// Totals and Details let a report be laid out again as 取引明細 or 簡易明細.
+	Totals  *center.Totals
+	Details []store.Txn
+	Reprint bool
+	Online  *OnlineResult
+	Sales   *SalesForm
+	Status  Status
 }
 
 // Config is the terminal's identity and limits.
@@ -101,6 +109,8 @@ type Terminal struct {
 	running   *operation
 	practice  bool
 	holdTimer *time.Timer
+	auth      lockout
+	services  []Service
 }
 
 // operation is the one request running at a time.
@@ -111,6 +121,7 @@ type operation struct {
 	abortable bool
 	// answer receives the staff's confirmation or choice.
 	answer chan int64
+	sales  chan salesStep
 }
 
 // New builds the terminal. The reader and camera may be shared with nothing else.
@@ -258,7 +269,7 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 		return
 	}
 	opCtx, cancel := context.WithCancel(ctx)
-	op := &operation{req: req, reply: reply, cancel: cancel, answer: make(chan int64, 1)}
+	op := &operation{req: req, reply: reply, cancel: cancel, answer: make(chan int64, 1), sales: make(chan salesStep, 1)}
 	t.running = op
 	if t.holdTimer != nil {
 		t.holdTimer.Stop()
@@ -293,6 +304,14 @@ func (t *Terminal) run(ctx context.Context, op *operation, practice bool) *Resul
 		return t.totals(ctx, op, true, practice)
 	case OpInterimTotal:
 		return t.totals(ctx, op, false, practice)
+	case OpBatchDaily:
+		return t.batchTotals(ctx, op, true, practice)
+	case OpBatchInterim:
+		return t.batchTotals(ctx, op, false, practice)
+	case OpOnlineTest:
+		return t.onlineTest(ctx, op, practice)
+	case OpSalesReport:
+		return t.salesReport(ctx, op, practice)
 	}
 	return t.failResult(op.req, CodeUnknownOp)
 }

@@ -50,7 +50,7 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	}
 	lines := t.TotalsReport(tot, reverse(details), DetailFull, practice, false, t.cfg.Now())
 	t.update(func(s *State) {
-		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Practice: practice, Status: s.Status}
+		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: reverse(details), Practice: practice, Status: s.Status}
 	})
 	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
 }

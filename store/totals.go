@@ -84,3 +84,24 @@ func (s *DB) ClosedTxns(ctx context.Context, reportID int64, limit int) ([]Txn, 
 	}
 	return scanTxns(rows)
 }
+
+// SaveService stores the report of another payment service of a batch.
+func (s *DB) SaveService(ctx context.Context, r *Report, kind string) error {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO totals(kind, seq, merchant_totals_id, service, body, at, practice) VALUES (?,?,?,?,?,?,?)`,
+		kind, r.Seq, r.MerchantTotalsID, r.Service, r.Body, r.At.Format(time.RFC3339), r.Practice)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	r.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// SaveSalesReport stores a 売上報告 (sent, or only output).
+func (s *DB) SaveSalesReport(ctx context.Context, merchantReportID, body string, sent, practice bool, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sales_reports(merchant_report_id, body, sent, at, practice) VALUES (?,?,?,?,?)
+		ON CONFLICT(merchant_report_id) DO UPDATE SET body=excluded.body, sent=excluded.sent`, merchantReportID, body, sent, at.Format(time.RFC3339), practice)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	return nil
+}

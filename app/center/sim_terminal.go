@@ -250,6 +250,12 @@ type ReportLabel struct {
 }
 
 func (s *Sim) salesReportFormat(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, 200, "SUCCESS", "Success", DefaultReportFormat())
+}
+
+// DefaultReportFormat is the simulator's contract: the labels of the
+// report form (a real aggregation center sends the merchant's own).
+func DefaultReportFormat() ReportFormat {
 	f := ReportFormat{NetSales: "純売上金額", TaxAndOther: "税・その他金額", CustomerCount: "来客数"}
 	labels := []string{"現金売上", "クレジット売上", "電子マネー売上", "QR売上", "値引額", "返品額"}
 	for i := 1; i <= 60; i++ {
@@ -259,5 +265,15 @@ func (s *Sim) salesReportFormat(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Extra = append(f.Extra, ReportLabel{No: i, Label: l})
 	}
-	writeJSON(w, 200, "SUCCESS", "Success", f)
+	return f
+}
+
+// Label is the label of extra item no.
+func (f ReportFormat) Label(no int) string {
+	for _, l := range f.Extra {
+		if l.No == no {
+			return l.Label
+		}
+	}
+	return fmt.Sprintf("#%d", no)
 }

@@ -1,0 +1,232 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"codepay/app/center"
+	"codepay/device/camera"
+	"codepay/device/codes"
+	"codepay/store"
+)
+
+// TestMain doubles as the terminal process of the power-failure tests:
+// with CODEPAY_CHILD set, the test binary is a terminal that recovers,
+// runs the requests given in its arguments and prints their results.
+func TestMain(m *testing.M) {
+	if os.Getenv("CODEPAY_CHILD") == "1" {
+		os.Exit(runChild())
+	}
+	os.Exit(m.Run())
+}
+
+func runChild() int {
+	dbPath, url, codeImg := os.Args[1], os.Args[2], os.Args[3]
+	if at := os.Getenv("CODEPAY_CRASH_AT"); at != "" {
+		crashPoint = func(p string) {
+			if p == at {
+				syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {}
+			}
+		}
+	}
+	db, err := store.Open(dbPath)
+	if err != nil {
+		fmt.Println("open:", err)
+		return 2
+	}
+	cl, _ := center.NewClient(center.Config{BaseURL: url, APIKey: "key1", APISecret: "secret1", TerminalID: "T0001",
+		PayTimeout: 2 * time.Second, OtherTimeout: 2 * time.Second, SettleFor: 3 * time.Second, RetryEvery: 100 * time.Millisecond})
+	cam, err := camera.NewFile(codeImg)
+	if err != nil {
+		fmt.Println("camera:", err)
+		return 2
+	}
+	term := New(Config{TerminalID: "T0001", ResultHold: time.Hour}, db, cl, cam, codes.NewReader())
+	if err := term.Recover(context.Background()); err != nil {
+		fmt.Println("recover:", err)
+		return 2
+	}
+	for _, body := range os.Args[4:] {
+		done := make(chan struct{})
+		term.Handle([]byte(body), func(msg any) {
+			if r, ok := msg.(*Result); ok {
+				b, _ := json.Marshal(r)
+				fmt.Println(string(b))
+				close(done)
+			}
+		})
+		<-done
+	}
+	return 0
+}
+
+// crashRig runs terminal processes against one simulator and one store file.
+type crashRig struct {
+	t        *testing.T
+	dir      string
+	url      string
+	client   *center.Client
+	mu       sync.Mutex
+	onCreate func()
+}
+
+func newCrashRig(t *testing.T) *crashRig {
+	c := &crashRig{t: t, dir: t.TempDir()}
+	sim, err := center.NewSim(center.SimOptions{Keys: map[string]string{"key1": "secret1"}, DBPath: filepath.Join(c.dir, "sim.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sim.Handler()
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.mu.Lock()
+		f := c.onCreate
+		c.mu.Unlock()
+		if f != nil && r.Method == "POST" && r.URL.Path == "/v2/payments" {
+			// The whole request has arrived: the terminal dies waiting
+			// for the answer, and the center goes on to charge.
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			f()
+		}
+		h.ServeHTTP(w, r)
+	})}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close(); sim.Close() })
+	c.url = "http://" + l.Addr().String()
+	c.client, _ = center.NewClient(center.Config{BaseURL: c.url, APIKey: "key1", APISecret: "secret1", TerminalID: "T0001"})
+	return c
+}
+
+// code writes a fresh single-use PayPay code image.
+func (c *crashRig) code() string {
+	b, _ := codes.BrandByName("PayPay")
+	img, _ := codes.Encode(center.SampleCode(b, center.Scenarios[0], true), codes.QR, 300)
+	p := filepath.Join(c.dir, fmt.Sprintf("code-%d.png", time.Now().UnixNano()))
+	f, _ := os.Create(p)
+	png.Encode(f, img)
+	f.Close()
+	return p
+}
+
+// run starts a terminal process; crashAt names the point where it kills
+// itself, and killOnSend kills it once the payment request reached the center.
+func (c *crashRig) run(crashAt string, killOnSend bool, db, codeImg string, bodies ...string) (results []Result, killed bool) {
+	cmd := exec.Command(os.Args[0], append([]string{db, c.url, codeImg}, bodies...)...)
+	cmd.Env = append(os.Environ(), "CODEPAY_CHILD=1", "CODEPAY_CRASH_AT="+crashAt)
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	if killOnSend {
+		c.mu.Lock()
+		c.onCreate = func() { cmd.Process.Signal(syscall.SIGKILL) }
+		c.mu.Unlock()
+		defer func() { c.mu.Lock(); c.onCreate = nil; c.mu.Unlock() }()
+	}
+	sc := bufio.NewScanner(out)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); ok {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGKILL {
+			killed = true
+		} else {
+			c.t.Fatalf("terminal process failed: %v\n%s", err, strings.Join(lines, "\n"))
+		}
+	}
+	for _, l := range lines {
+		var r Result
+		if json.Unmarshal([]byte(l), &r) != nil {
+			c.t.Fatalf("child said %q", l)
+		}
+		results = append(results, r)
+	}
+	return results, killed
+}
+
+func TestPowerFailureAtEveryPointOfAPayment(t *testing.T) {
+	c := newCrashRig(t)
+	points := []struct {
+		name       string
+		killOnSend bool
+	}{
+		{"before_intent", false}, {"after_intent", false}, {"after_send", true}, {"after_answer", false}, {"before_commit", false},
+	}
+	for i, pt := range points {
+		t.Run(pt.name, func(t *testing.T) {
+			c.t = t
+			db := filepath.Join(c.dir, fmt.Sprintf("term-%d.db", i))
+			id := fmt.Sprintf("R-%d", i)
+			pay := fmt.Sprintf(`{"type":"request","id":"%s","op":"payment","amount":1000}`, id)
+			crashAt := pt.name
+			if pt.killOnSend {
+				crashAt = ""
+			}
+			res, killed := c.run(crashAt, pt.killOnSend, db, c.code(), pay)
+			if !killed || len(res) != 0 {
+				t.Fatalf("the terminal was not killed at %s (results %+v)", pt.name, res)
+			}
+			// Power back: recovery settles, then the POS asks about its
+			// request and sends it again.
+			status := fmt.Sprintf(`{"type":"request","id":"S-%d","op":"status","queryId":"%s"}`, i, id)
+			res, killed = c.run("", false, db, c.code(), status, pay)
+			if killed || len(res) != 2 {
+				t.Fatalf("restart: killed=%v %+v", killed, res)
+			}
+			var final Result
+			if err := json.Unmarshal(res[0].Result, &final); err != nil || res[0].Result == nil {
+				t.Fatalf("status has no final result: %+v", res[0])
+			}
+			if !res[1].Replayed || res[1].OK != final.OK {
+				t.Errorf("the resend must replay the same result: %+v vs %+v", res[1], final)
+			}
+			// The terminal's records and the simulator's agree, nothing twice.
+			sdb, err := store.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sdb.Close()
+			txns, _ := sdb.TxnsOfRequest(context.Background(), id)
+			if len(txns) > 1 {
+				t.Fatalf("%d transactions for one request", len(txns))
+			}
+			if open, _ := sdb.Unsettled(context.Background()); len(open) != 0 {
+				t.Fatalf("left unsettled: %+v", open)
+			}
+			charged := false
+			if len(txns) == 1 {
+				p, err := c.client.GetPayment(context.Background(), txns[0].CenterID)
+				charged = err == nil && p.Status == center.StatusCompleted
+				if (txns[0].State == store.StateDone) != charged {
+					t.Fatalf("terminal says %s, center says %+v %v", txns[0].State, p, err)
+				}
+				if charged && p.PaymentID != txns[0].PaymentID {
+					t.Errorf("payment ids differ: %s vs %s", p.PaymentID, txns[0].PaymentID)
+				}
+			}
+			if final.OK != charged {
+				t.Errorf("POS result ok=%v but charged=%v", final.OK, charged)
+			}
+			t.Logf("%s: final ok=%v code=%v charged=%v", pt.name, final.OK, final.Error, charged)
+		})
+	}
+}

@@ -1,0 +1,92 @@
+package app
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"codepay/app/center"
+	"codepay/i18n"
+	"codepay/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden receipts")
+
+func golden(t *testing.T, name string, lines []string) {
+	t.Helper()
+	for i, l := range lines {
+		if w := DisplayWidth(l); w > 32 {
+			t.Errorf("%s line %d is %d columns: %q", name, i, w, l)
+		}
+	}
+	got := strings.Join(lines, "\n") + "\n"
+	path := filepath.Join("testdata", "receipts", name+".txt")
+	if *update {
+		os.MkdirAll(filepath.Dir(path), 0o755)
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./app -run Receipt -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs:\n--- got\n%s--- want\n%s", name, got, want)
+	}
+}
+
+func receiptTerminal() *Terminal {
+	return &Terminal{cfg: Config{TerminalID: "T0001", MerchantName: "コード決済商店 渋谷店", ReceiptWidth: 32}, tr: i18n.New("ja")}
+}
+
+var at = time.Date(2026, 11, 24, 18, 30, 5, 0, JST)
+
+func TestReceiptSlipLayouts(t *testing.T) {
+	term := receiptTerminal()
+	pay := store.Txn{Kind: store.KindPayment, SlipNo: "00012", MerchantTxnID: "00", PaymentID: "1795500000a1b2c3d4e5f6", Brand: "PayPay", Amount: 1980, At: at}
+	golden(t, "slip_payment_customer", term.Slip(pay, nil, CopyCustomer, false))
+	golden(t, "slip_payment_merchant", term.Slip(pay, nil, CopyMerchant, false))
+	cancel := store.Txn{Kind: store.KindCancel, SlipNo: "00013", MerchantTxnID: "00", Brand: "PayPay", Amount: 1980, At: at.Add(time.Hour)}
+	golden(t, "slip_cancel_reprint", term.Slip(cancel, &pay, CopyMerchant, true))
+	practice := pay
+	practice.Practice, practice.PaymentID = true, "PRACTICE-00001"
+	golden(t, "slip_practice", term.Slip(practice, nil, CopyCustomer, false))
+}
+
+func TestReceiptTotalsLayouts(t *testing.T) {
+	term := receiptTerminal()
+	b := []center.BrandTotals{
+		{Brand: "PayPay", Sales: center.CountAmount{Count: 12, Amount: 23760}, Cancels: center.CountAmount{Count: 1, Amount: 1980}, Net: center.CountAmount{Count: 11, Amount: 21780}},
+		{Brand: "d払い", Sales: center.CountAmount{Count: 3, Amount: 4500}, Refunds: center.CountAmount{Count: 1, Amount: 300}, Net: center.CountAmount{Count: 2, Amount: 4200}},
+	}
+	tot := center.Totals{TerminalID: "T0001", Kind: "DAILY", SequenceNo: 7, PeriodFrom: at.Add(-10 * time.Hour).Unix(), PeriodTo: at.Unix(), Brands: b, Total: center.SumTotals(b)}
+	txns := []store.Txn{
+		{Kind: store.KindPayment, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at},
+		{Kind: store.KindCancel, SlipNo: "00013", Brand: "PayPay", Amount: 1980, At: at},
+		{Kind: store.KindRefund, SlipNo: "00014", Brand: "d払い", Amount: 300, At: at},
+	}
+	golden(t, "totals_daily_full", term.TotalsReport(tot, txns, DetailFull, false, false, at))
+	golden(t, "totals_daily_simple", term.TotalsReport(tot, txns, DetailSimple, false, true, at))
+	tot.Kind, tot.SequenceNo = "INTERIM", 0
+	golden(t, "totals_interim_practice", term.TotalsReport(tot, nil, DetailSimple, true, false, at))
+}
+
+func FuzzReceiptLayout(f *testing.F) {
+	for _, s := range []string{"PayPay", "コード決済商店 渋谷店", "ＡＢＣ１２３", "", "\t\n", "a\u0301"} {
+		f.Add(s, s, 32)
+	}
+	f.Fuzz(func(t *testing.T, name, brand string, width int) {
+		if width < 8 || width > 80 {
+			return
+		}
+		term := &Terminal{cfg: Config{TerminalID: "T1", MerchantName: name, ReceiptWidth: width}, tr: i18n.New("ja")}
+		lines := term.Slip(store.Txn{Kind: store.KindPayment, SlipNo: "00001", Brand: brand, Amount: 1, At: at}, nil, CopyCustomer, false)
+		for _, l := range lines {
+			if DisplayWidth(l) > width {
+				t.Fatalf("line %q is %d columns, over %d", l, DisplayWidth(l), width)
+			}
+		}
+	})
+}
