@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func openTemp(t testing.TB) (*DB, string) {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "codepay.db")
+	db, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, p
+}
+
+func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
+	db, p := openTemp(t)
+	st, err := os.Stat(p)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v %v", st.Mode(), err)
+	}
+	var mode string
+	db.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+	var sync int
+	db.db.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+	if mode != "wal" || sync != 2 {
+		t.Errorf("journal_mode=%s synchronous=%d", mode, sync)
+	}
+	db.Close()
+	db2, err := Open(p) // reopening runs no migration twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	db2.Close()
+}
+
+func TestSlipNumbersWrapAtFiveDigits(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	db.db.Exec(`INSERT INTO counters(name, value) VALUES ('slip', 99998)`)
+	var slips []string
+	for i := 0; i < 3; i++ {
+		x := Txn{Kind: KindPayment, CenterID: "P-" + string(rune('a'+i)), Amount: 1, At: time.Now()}
+		if err := db.BeginTxn(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+		slips = append(slips, x.SlipNo)
+	}
+	if slips[0] != "99999" || slips[1] != "00001" || slips[2] != "00002" {
+		t.Fatalf("slips %v", slips)
+	}
+	// Practice has its own counter.
+	p := Txn{Kind: KindPayment, CenterID: "P-practice", Amount: 1, At: time.Now(), Practice: true}
+	db.BeginTxn(ctx, &p)
+	if p.SlipNo != "00001" {
+		t.Errorf("practice slip %s", p.SlipNo)
+	}
+}
+
+func TestFailedWriteLeavesNothingHalfWritten(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	a := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 100, At: time.Now()}
+	if err := db.BeginTxn(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	// The same center id again breaks a constraint: the insert fails, and
+	// the slip counter it moved is rolled back with it.
+	b := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 100, At: time.Now()}
+	err := db.BeginTxn(ctx, &b)
+	if !errors.Is(err, ErrWrite) {
+		t.Fatalf("got %v, want ErrWrite", err)
+	}
+	c := Txn{Kind: KindPayment, CenterID: "P-2", Amount: 100, At: time.Now()}
+	db.BeginTxn(ctx, &c)
+	if c.SlipNo != "00002" {
+		t.Errorf("the failed write consumed a slip number: next is %s", c.SlipNo)
+	}
+	if n, _ := db.CountOpen(ctx); n != 2 {
+		t.Errorf("%d rows, want 2", n)
+	}
+}
+
+func TestReadOnlyDatabaseIsAWriteError(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root ignores file modes")
+	}
+	db, p := openTemp(t)
+	db.Close()
+	os.Chmod(p, 0o400)
+	ro, err := Open(p)
+	if err == nil {
+		defer ro.Close()
+		x := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 1, At: time.Now()}
+		if err := ro.BeginTxn(context.Background(), &x); !errors.Is(err, ErrWrite) && !errors.Is(err, ErrSlipNo) {
+			t.Fatalf("read-only write: %v", err)
+		}
+	}
+}
+
+func TestCorruptFileIsRefusedAndKept(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "codepay.db")
+	junk := make([]byte, 8192)
+	copy(junk, "SQLite format 3\x00")
+	for i := 100; i < len(junk); i++ {
+		junk[i] = byte(i * 7)
+	}
+	os.WriteFile(p, junk, 0o600)
+	before := sha256.Sum256(junk)
+	_, err := Open(p)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("got %v, want ErrCorrupt", err)
+	}
+	after, _ := os.ReadFile(p)
+	if sha256.Sum256(after) != before {
+		t.Fatal("the damaged file was changed")
+	}
+}
+
+func TestRequestJournal(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	if _, seen, _ := db.Request(ctx, "R-1"); seen {
+		t.Fatal("unknown id seen")
+	}
+	db.StartRequest(ctx, "R-1", "payment", "h1")
+	if err := db.StartRequest(ctx, "R-1", "payment", "h1"); err == nil {
+		t.Error("an id journaled twice")
+	}
+	if run, _ := db.RunningRequests(ctx); len(run) != 1 {
+		t.Errorf("running: %v", run)
+	}
+	db.FinishRequest(ctx, "R-1", `{"ok":true}`)
+	r, seen, err := db.Request(ctx, "R-1")
+	if !seen || err != nil || r.Result != `{"ok":true}` || r.Hash != "h1" {
+		t.Errorf("%+v %v %v", r, seen, err)
+	}
+}
+
+// BenchmarkHistoryAndCountWithAMillion measures the reprint list and the
+// capacity check over 1,000,000 stored transactions.
+func BenchmarkHistoryAndCountWithAMillion(b *testing.B) {
+	db, _ := openTemp(b)
+	ctx := context.Background()
+	fill(b, db, 1000000)
+	b.Run("History", func(b *testing.B) {
+		for b.Loop() {
+			if h, err := db.History(ctx, false, 200); err != nil || len(h) != 200 {
+				b.Fatal(err, len(h))
+			}
+		}
+	})
+	b.Run("CountOpen", func(b *testing.B) {
+		for b.Loop() {
+			db.CountOpen(ctx)
+		}
+	})
+	b.Run("Unsettled", func(b *testing.B) {
+		for b.Loop() {
+			db.Unsettled(ctx)
+		}
+	})
+}
+
+// fill inserts n closed transactions plus 1000 open ones, fast.
+func fill(b *testing.B, db *DB, n int) {
+	tx, _ := db.db.Begin()
+	st, _ := tx.Prepare(`INSERT INTO txns(kind, state, slip_no, center_id, brand, amount, at, closed_seq) VALUES ('payment','done',?,?,'PayPay',1000,'2026-11-24T10:00:00+09:00',?)`)
+	for i := 0; i < n; i++ {
+		var closed any = 1
+		if i >= n-1000 {
+			closed = nil
+		}
+		st.Exec("00001", "C-"+itoa(i), closed)
+	}
+	st.Close()
+	tx.Commit()
+}
+
+func itoa(i int) string {
+	const d = "0123456789"
+	if i == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; i > 0; i /= 10 {
+		b = append([]byte{d[i%10]}, b...)
+	}
+	return string(b)
+}
