@@ -72,7 +72,7 @@ func TestCancelWithConfirmation(t *testing.T) {
 }
 
 func mustFind(t *testing.T, r *rig, slip string) store.Txn {
-	x, err := r.db.Find(context.Background(), slip, "", false, false)
+	x, err := r.db.Find(context.Background(), slip, "", "", false, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func cancelDeadline(paidAt time.Time) time.Time {
 // then cancelled while the window is open and before the 日計, refunded otherwise.
 func (t *Terminal) refund(ctx context.Context, op *operation, practice bool) *Result {
 	req := op.req
-	orig, err := t.store.Find(ctx, req.SlipNo, req.MerchantTxnID, practice, false)
+	orig, err := t.store.Find(ctx, req.SlipNo, req.MerchantTxnID, store.KindPayment, practice, false)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && orig.Kind != store.KindPayment) {
 		return t.fail(op, "QRNER016")
 	} else if err != nil {

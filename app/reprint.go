@@ -17,7 +17,7 @@ func (t *Terminal) reprint(ctx context.Context, op *operation) *Result {
 	var txn store.Txn
 	if req.SlipNo != "" {
 		var err error
-		txn, err = t.store.Find(ctx, req.SlipNo, "", practice, true)
+		txn, err = t.store.Find(ctx, req.SlipNo, "", "", practice, true)
 		if errors.Is(err, store.ErrNotFound) {
 			return t.fail(op, "QRNER016")
 		} else if err != nil {

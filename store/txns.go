@@ -150,16 +150,21 @@ func (s *DB) History(ctx context.Context, practice bool, limit int) ([]Txn, erro
 
 // Find finds a completed transaction by slip number or 加盟店取引番号 (the
 // newest when several match), among practice or real ones; openOnly keeps
-// to those since the last 日計.
-func (s *DB) Find(ctx context.Context, slipNo, merchantTxnID string, practice, openOnly bool) (Txn, error) {
+// to those since the last 日計, kind ("" for any) to one kind.
+func (s *DB) Find(ctx context.Context, slipNo, merchantTxnID, kind string, practice, openOnly bool) (Txn, error) {
 	q, arg := `slip_no=?`, slipNo
 	if slipNo == "" {
 		q, arg = `merchant_txn_id=?`, merchantTxnID
 	}
+	args := []any{arg}
+	if kind != "" {
+		q += ` AND kind=?`
+		args = append(args, kind)
+	}
 	if openOnly {
 		q += ` AND closed_seq IS NULL`
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns WHERE `+q+` AND practice=? AND state='done' ORDER BY id DESC LIMIT 1`, arg, practice)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns WHERE `+q+` AND practice=? AND state='done' ORDER BY id DESC LIMIT 1`, append(args, practice)...)
 	if err != nil {
 		return Txn{}, err
 	}

@@ -291,25 +291,31 @@ func (p *POS) RunScript(in io.Reader, strict bool) error {
 
 // Do sends a request and waits for its final result (nil on time-out).
 func (p *POS) Do(req app.Request) *app.Result {
+	req.Seq = 0
+	body, _ := json.Marshal(req)
+	return p.DoRaw(req.ID, body)
+}
+
+// DoRaw sends a request body as it is (to test the terminal's validation)
+// and waits for the final result with that id.
+func (p *POS) DoRaw(id string, body []byte) *app.Result {
 	ch := make(chan *app.Result, 1)
 	p.mu.Lock()
-	p.results[req.ID] = ch
-	p.lastID = req.ID
+	p.results[id] = ch
+	p.lastID = id
 	p.mu.Unlock()
 	defer func() {
 		p.mu.Lock()
-		delete(p.results, req.ID)
+		delete(p.results, id)
 		p.mu.Unlock()
 	}()
-	req.Seq = 0
-	body, _ := json.Marshal(req)
 	p.printf("> %s\n", body)
 	p.Session.Send(body)
 	select {
 	case r := <-ch:
 		return r
 	case <-time.After(p.Timeout):
-		p.printf("no result for %s within %s\n", req.ID, p.Timeout)
+		p.printf("no result for %s within %s\n", id, p.Timeout)
 		return nil
 	}
 }

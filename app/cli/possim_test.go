@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"codepay/app"
+	"codepay/app/center"
+	"codepay/device/camera"
+	"codepay/device/codes"
+	"codepay/device/poslink"
+	"codepay/store"
+)
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// posOverPty puts a whole terminal (store file, simulator on loopback, demo
+// camera, real reader) on the slave of a pseudo-terminal pair through
+// go.bug.st/serial, and the POS simulator on the master.
+func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf) {
+	t.Helper()
+	sim, err := center.NewSim(center.SimOptions{Keys: map[string]string{"k": "s"}, DBPath: filepath.Join(t.TempDir(), "sim.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	go sim.Serve(l)
+	cl, _ := center.NewClient(center.Config{BaseURL: "http://" + l.Addr().String(), APIKey: "k", APISecret: "s", TerminalID: "T0001"})
+	db, err := store.Open(filepath.Join(t.TempDir(), "codepay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	customer := app.NewDemoCustomer()
+	cam := camera.NewDemo(customer.Present)
+	cam.Delay = 200 * time.Millisecond
+	term := app.New(app.Config{TerminalID: "T0001", MerchantName: "テスト", ResultHold: time.Hour}, db, cl, cam, codes.NewReader())
+	term.Recover(context.Background())
+
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test keeps its own slave descriptor open: a master whose slave
+	// is not (yet) open reads EIO.
+	slaveName := slave.Name()
+	ctx, cancel := context.WithCancel(context.Background())
+	var sess *poslink.Session
+	sess = poslink.NewSession(poslink.Options{}, func(body []byte) {
+		term.Handle(body, func(msg any) {
+			b, _ := json.Marshal(msg)
+			sess.Send(b)
+		})
+	})
+	var states []string
+	var smu sync.Mutex
+	go poslink.Keep(ctx, sess, func() (io.ReadWriteCloser, error) { return poslink.OpenSerial(slaveName, 115200) },
+		func(open bool, err error) { smu.Lock(); states = append(states, map[bool]string{true: "open", false: "closed"}[open]); smu.Unlock() })
+	out := &syncBuf{}
+	pos := NewPOS(out)
+	pos.Timeout = 20 * time.Second
+	go pos.Session.Run(ctx, master)
+	t.Cleanup(func() { cancel(); master.Close(); slave.Close(); l.Close(); sim.Close(); db.Close() })
+	return pos, term, customer, out
+}
+
+func TestEveryOperationOverASerialLine(t *testing.T) {
+	pos, term, customer, out := posOverPty(t)
+	script := `
+ping => ok
+pay 1980 00 => ok
+id R-fixed pay 500 => ok
+# the same request again is replayed, not charged again
+id R-fixed pay 500 => ok
+id R-fixed pay 600 => ID_REUSED
+refund slip 00001 noconfirm => ok
+refund mtxn 00 noconfirm => Q1ET001D
+reprint 00002 => ok
+reprint 77777 => QRNER016
+status => ok
+status R-fixed => ok
+status R-never => UNKNOWN_ID
+interim => ok
+daily => ok
+practice on
+pay 100 => ok
+daily => ok
+practice off
+abort => NOT_ABORTABLE
+`
+	if err := pos.RunScript(strings.NewReader(script), true); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	o := out.String()
+	if !strings.Contains(o, "(replayed)") {
+		t.Errorf("no replayed result:\n%s", o)
+	}
+	if !strings.Contains(o, "練習") {
+		t.Errorf("no practice receipt:\n%s", o)
+	}
+
+	// A customer who holds nothing up: the payment waits, a second request
+	// is BUSY, then abort ends the first.
+	customer.Choose("none", "ok", codes.QR)
+	script = `
+pay 300 & => ABORTED
+pay 400 => BUSY
+abort => ok
+wait
+`
+	if err := pos.RunScript(strings.NewReader(script), true); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if st := term.State(); st.Phase != app.PhaseIdle {
+		t.Errorf("after abort the terminal shows %s", st.Phase)
+	}
+	// A refund waiting for [OK] on the terminal.
+	customer.Choose("PayPay", "ok", codes.QR)
+	pos.RunScript(strings.NewReader("pay 800 => ok"), true)
+	done := make(chan *app.Result, 1)
+	go func() { r, _ := pos.Command("refund slip 00004"); done <- pos.Do(r) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for term.State().Phase != app.PhaseConfirm && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	term.Answer(1)
+	if r := <-done; r == nil || !r.OK || r.Txn.Kind != "cancel" || r.Txn.OriginalSlipNo != "00004" {
+		t.Fatalf("refund with confirmation: %+v\n%s", r, out.String())
+	}
+}
+
+func TestBadRequestsNameTheField(t *testing.T) {
+	pos, _, _, out := posOverPty(t)
+	for _, c := range []struct{ body, code, field string }{
+		{`{"id":"B-1","op":"payment","amount":-5}`, "BAD_REQUEST", "amount"},
+		{`{"id":"B-2","op":"payment","amount":"1980"}`, "BAD_REQUEST", "amount"},
+		{`{"id":"B-3","op":"payment"}`, "BAD_REQUEST", "amount"},
+		{`{"id":"B-4","op":"refund"}`, "BAD_REQUEST", "slipNo"},
+		{`{"id":"B-5","op":"refund","slipNo":"12"}`, "BAD_REQUEST", "slipNo"},
+		{`{"id":"B-6","op":"payment","amount":10,"merchantTxnId":"a b"}`, "BAD_REQUEST", "merchantTxnId"},
+		{`{"id":"B-7","op":"fly"}`, "UNKNOWN_OP", ""},
+		{`{"id":"B-8","op":"payment","amount":10,"practice":"yes"}`, "BAD_REQUEST", "practice"},
+		{`{"id":"B-9","op":"ping","futureField":{"x":1}}`, "", ""},
+	} {
+		r := pos.DoRaw(strings.Split(strings.Split(c.body, `"id":"`)[1], `"`)[0], []byte(c.body))
+		if r == nil {
+			t.Fatalf("%s: no result\n%s", c.body, out.String())
+		}
+		if c.code == "" {
+			if !r.OK {
+				t.Errorf("%s: unknown fields must be ignored: %+v", c.body, r.Error)
+			}
+			continue
+		}
+		if r.OK || r.Error.Code != c.code || !strings.Contains(r.Error.Message, c.field) {
+			t.Errorf("%s: got %+v, want %s naming %q", c.body, r.Error, c.code, c.field)
+		}
+	}
+}
+
