@@ -70,12 +70,23 @@ func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf)
 	var states []string
 	var smu sync.Mutex
 	go poslink.Keep(ctx, sess, func() (io.ReadWriteCloser, error) { return poslink.OpenSerial(slaveName, 115200) },
-		func(open bool, err error) { smu.Lock(); states = append(states, map[bool]string{true: "open", false: "closed"}[open]); smu.Unlock() })
+		func(open bool, err error) {
+			smu.Lock()
+			states = append(states, map[bool]string{true: "open", false: "closed"}[open])
+			smu.Unlock()
+		})
 	out := &syncBuf{}
 	pos := NewPOS(out)
 	pos.Timeout = 20 * time.Second
 	go pos.Session.Run(ctx, master)
-	t.Cleanup(func() { cancel(); master.Close(); slave.Close(); l.Close(); sim.Close(); db.Close() })
+	t.Cleanup(func() {
+		cancel()
+		master.Close()
+		slave.Close()
+		l.Close()
+		sim.Close()
+		db.Close()
+	})
 	return pos, term, customer, out
 }
 
@@ -172,4 +183,3 @@ func TestBadRequestsNameTheField(t *testing.T) {
 		}
 	}
 }
-
