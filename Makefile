@@ -44,7 +44,7 @@ run: build
 # Every test: vet, the import rules, the unit and end-to-end tests, and a
 # short run of each fuzz target.
 test: deps check
-	$(GO) test -count=1 -timeout 30m ./...
+	LANG=$(LANG_RUN) $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime 10s ./device/poslink/
 
 check: vet
@@ -66,7 +66,7 @@ bench: deps
 
 # Screens rendered headless with fyne/test into docs/screens/*.png.
 screenshots: deps
-	CODEPAY_SCREENSHOTS=$(CURDIR)/docs/screens $(GO) test -count=1 -run TestScreenshots ./screens/
+	LANG=$(LANG_RUN) CODEPAY_SCREENSHOTS=$(CURDIR)/docs/screens $(GO) test -count=1 -run TestScreenshots ./screens/
 
 # The real window under Xvfb, into docs/window-xvfb.png.
 screenshot-window: build deps-tools

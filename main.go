@@ -103,8 +103,20 @@ func runTerminal(args []string) error {
 	}
 	ui := screens.New(a, term, panel)
 	w.SetContent(ui.Content())
+	w.SetPadded(false) // the swipe strip must touch the screen's left edge
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(s.Fullscreen)
+	if s.CustomerDisplay {
+		cd := screens.NewCustomerDisplay()
+		cw := a.NewWindow(term.Localizer().T("customer.title"))
+		cw.SetContent(cd.Content())
+		cw.Resize(fyne.NewSize(1024, 600))
+		ui.AttachCustomerDisplay(cd)
+		cw.Show()
+	}
+	if err := term.EnsurePassword(s.Terminal.Password); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -345,9 +345,10 @@ func (t *Terminal) ShowDailyReprint(ctx context.Context, id int64, detail Detail
 		if err != nil {
 			return err
 		}
-		lines := t.TotalsReport(tot, txns, detail, r.Practice, true, t.cfg.Now())
+		printed := t.cfg.Now()
+		lines := t.TotalsReport(tot, txns, detail, r.Practice, true, printed)
 		t.update(func(s *State) {
-			*s = State{Phase: PhaseReport, Receipt: lines, Totals: &tot, Details: txns, Reprint: true, Practice: r.Practice, Status: s.Status}
+			*s = State{Phase: PhaseReport, Receipt: lines, Totals: &tot, Details: txns, Reprint: true, ReportAt: printed, Practice: r.Practice, Status: s.Status}
 		})
 		return nil
 	}

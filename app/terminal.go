@@ -74,7 +74,9 @@ type State struct {
 	Totals  *center.Totals
 	Details []store.Txn
 	Reprint bool
-	Online  *OnlineResult
+	// ReportAt is when the report on screen was made (its 印字日時).
+	ReportAt time.Time
+	Online   *OnlineResult
 	Sales   *SalesForm
 	Status  Status
 }

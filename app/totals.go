@@ -48,9 +48,10 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	if err != nil {
 		return t.fail(op, "QRNE0105")
 	}
-	lines := t.TotalsReport(tot, reverse(details), DetailFull, practice, false, t.cfg.Now())
+	printed := t.cfg.Now()
+	lines := t.TotalsReport(tot, reverse(details), DetailFull, practice, false, printed)
 	t.update(func(s *State) {
-		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: reverse(details), Practice: practice, Status: s.Status}
+		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: reverse(details), ReportAt: printed, Practice: practice, Status: s.Status}
 	})
 	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
 }

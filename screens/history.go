@@ -41,10 +41,25 @@ func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.Canv
 	return container.NewBorder(top, container.NewCenter(buttons), nil, nil, list)
 }
 
-// reportScreen shows a slip or a totals report as the printer would print it.
-func reportScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
-	text := widget.NewLabel(strings.Join(s.Receipt, "\n"))
+// reportScreen shows a slip or a totals report as the printer would print
+// it; a totals report can be switched between 取引明細 and 簡易明細.
+func (u *UI) reportScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
+	lines := s.Receipt
+	var toggle fyne.CanvasObject = container.NewHBox()
+	if s.Totals != nil {
+		lines = u.term.TotalsReport(*s.Totals, s.Details, u.detail, s.Practice, s.Reprint, s.ReportAt)
+		choice := func(d app.Detail, key string) fyne.CanvasObject {
+			b := widget.NewButton(tr.T(key), func() { u.detail = d; u.refresh() })
+			if u.detail == d {
+				b.Importance = widget.HighImportance
+			}
+			return container.NewGridWrap(fyne.NewSize(180, 56), b)
+		}
+		toggle = container.NewHBox(choice(app.DetailFull, "report.details"), choice(app.DetailSimple, "report.simple"))
+	}
+	text := widget.NewLabel(strings.Join(lines, "\n"))
 	text.TextStyle.Monospace = true
 	paper := container.NewCenter(text)
-	return container.NewBorder(nil, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))), nil, nil, container.NewVScroll(paper))
+	bottom := container.NewCenter(container.NewHBox(toggle, bigButton(tr.T("result.ok"), once(u.term.Dismiss))))
+	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(paper))
 }

@@ -25,11 +25,18 @@ type UI struct {
 	root    *fyne.Container
 	status  *statusBar
 	body    *fyne.Container
+	overlay *fyne.Container
 	preview *canvas.Image
 	panel   *PosPanel
 	phase   app.Phase
 	last    app.State
 	banner  *fyne.Container
+	menu    menuUI
+	sales   salesUI
+	detail  app.Detail
+	themed  bool
+	// customer is the second window's content, when there is one.
+	customer *CustomerDisplay
 }
 
 // New builds the UI for a terminal. panel is the on-screen POS of the demo
@@ -41,9 +48,20 @@ func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
 	u.preview.FillMode = canvas.ImageFillContain
 	u.preview.ScaleMode = canvas.ImageScaleFastest
 	u.preview.SetMinSize(fyne.NewSize(320, 240))
+	u.menu.u = u
 	u.body = container.NewStack()
+	u.overlay = container.NewStack()
 	u.banner = container.NewStack()
-	main := container.NewBorder(container.NewVBox(u.status.box, u.banner), nil, nil, nil, u.body)
+	edge := newEdgeSwipe(func() {
+		if u.menu.page == pageNone {
+			u.menu.show(pageDrawer)
+		}
+	})
+	main := container.NewStack(
+		container.NewBorder(container.NewVBox(u.status.box, u.banner), nil, nil, nil, u.body),
+		container.NewBorder(nil, nil, edge, nil),
+		u.overlay,
+	)
 	if panel != nil {
 		u.root = container.NewBorder(nil, nil, nil, panel.Content(), main)
 	} else {
@@ -53,6 +71,15 @@ func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
 	term.Subscribe(func(s app.State) { fyne.Do(func() { u.render(s) }) })
 	return u
 }
+
+// AttachCustomerDisplay makes the UI keep a customer-facing display in step.
+func (u *UI) AttachCustomerDisplay(c *CustomerDisplay) {
+	u.customer = c
+	c.render(u.last)
+}
+
+// refresh draws the current state again (after a view-only change).
+func (u *UI) refresh() { u.render(u.last) }
 
 // Content is the window's content.
 func (u *UI) Content() fyne.CanvasObject { return u.root }
@@ -64,6 +91,10 @@ func (u *UI) onPreview(f *image.Gray) {
 	fyne.Do(func() {
 		u.preview.Image = small
 		u.preview.Refresh()
+		if u.customer != nil {
+			u.customer.preview.Image = small
+			u.customer.preview.Refresh()
+		}
 	})
 }
 
@@ -88,7 +119,8 @@ func downscale(f *image.Gray) *image.Gray {
 func (u *UI) render(s app.State) {
 	u.status.update(s.Status)
 	practice := s.Practice || s.Status.Practice
-	if practice != u.last.Practice || u.phase == "" {
+	if practice != u.last.Practice || !u.themed {
+		u.themed = true
 		u.fyneApp.Settings().SetTheme(&theme.Kiosk{Practice: practice})
 		u.banner.Objects = nil
 		if practice {
@@ -96,9 +128,23 @@ func (u *UI) render(s app.State) {
 		}
 		u.banner.Refresh()
 	}
+	if s.Phase != app.PhaseReport {
+		u.detail = app.DetailFull
+	}
+	if s.Phase != app.PhaseSales {
+		u.sales = salesUI{}
+	}
 	u.last = s
 	u.last.Practice = practice
 	u.phase = s.Phase
+	if u.customer != nil {
+		u.customer.render(s)
+	}
+	u.overlay.Objects = nil
+	if u.menu.page == pageDrawer {
+		u.overlay.Objects = []fyne.CanvasObject{u.menu.drawer(u.tr)}
+	}
+	u.overlay.Refresh()
 	var content fyne.CanvasObject
 	switch s.Phase {
 	case app.PhaseRecovering:
@@ -116,9 +162,13 @@ func (u *UI) render(s app.State) {
 	case app.PhaseChoose:
 		content = chooseScreen(u.tr, s, u.term.Answer)
 	case app.PhaseReport:
-		content = reportScreen(u.tr, s, u.term.Dismiss)
+		content = u.reportScreen(u.tr, s)
+	case app.PhaseOnline:
+		content = onlineScreen(u.tr, s, u.term.Dismiss)
+	case app.PhaseSales:
+		content = u.salesScreen(u.tr, s)
 	default:
-		content = idleScreen(u.tr)
+		content = u.idleOrMenu()
 	}
 	u.body.Objects = []fyne.CanvasObject{content}
 	u.body.Refresh()
@@ -151,4 +201,30 @@ func bigButton(text string, tap func()) fyne.CanvasObject {
 	b := widget.NewButton(text, tap)
 	b.Importance = widget.HighImportance
 	return container.NewGridWrap(fyne.NewSize(200, 64), b)
+}
+
+// idleOrMenu is 決済初期画面, or the menu page the staff is on.
+func (u *UI) idleOrMenu() fyne.CanvasObject {
+	tr := u.tr
+	if u.menu.page != pageNone && u.menu.page != pageDrawer && u.menu.page != pagePassword && !u.term.MenuOpen() {
+		u.menu.page = pageNone
+	}
+	switch u.menu.page {
+	case pagePassword:
+		return u.menu.passwordPage(tr)
+	case pageMenu, pagePractice:
+		return u.menu.mainMenu(tr)
+	case pageDaily:
+		if u.term.Practice() {
+			return u.menu.mainMenu(tr)
+		}
+		return u.menu.dailyMenu(tr)
+	case pageQR:
+		return u.menu.qrMenu(tr)
+	case pageConfirm:
+		return u.menu.confirmOp(tr)
+	case pageDailyList:
+		return u.menu.dailyList(tr)
+	}
+	return idleScreen(tr)
 }

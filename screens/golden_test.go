@@ -1,0 +1,240 @@
+package screens
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/app/center"
+	"codepay/store"
+	"codepay/theme"
+)
+
+var at = time.Date(2026, 11, 24, 18, 30, 5, 0, app.JST)
+
+func sampleStates() []struct {
+	name  string
+	state app.State
+} {
+	pay := &store.Txn{ID: 1, Kind: store.KindPayment, SlipNo: "00012", MerchantTxnID: "00", PaymentID: "1795500000a1b2c3", Brand: "PayPay", Amount: 1980, At: at}
+	other := store.Txn{ID: 2, Kind: store.KindPayment, SlipNo: "00013", Brand: "d払い", Amount: 500, At: at.Add(time.Minute)}
+	b := []center.BrandTotals{{Brand: "PayPay", Sales: center.CountAmount{Count: 2, Amount: 2480}, Net: center.CountAmount{Count: 2, Amount: 2480}}}
+	tot := &center.Totals{TerminalID: "T0001", Kind: "DAILY", SequenceNo: 3, PeriodFrom: at.Add(-8 * time.Hour).Unix(), PeriodTo: at.Unix(), Brands: b, Total: center.SumTotals(b)}
+	st := app.Status{POS: app.LinkUp, Center: app.LinkUp, Camera: "demo"}
+	form := &app.SalesForm{Step: 1, Format: center.DefaultReportFormat()}
+	form.Report.Basic.SalesDate, form.Report.Basic.StoreCode = "20261124", "S001"
+	form2, form3 := *form, *form
+	form2.Step, form3.Step = 2, 3
+	return []struct {
+		name  string
+		state app.State
+	}{
+		{"idle", app.State{Phase: app.PhaseIdle, Status: st}},
+		{"recovering", app.State{Phase: app.PhaseRecovering, Status: st}},
+		{"waiting_code", app.State{Phase: app.PhaseWaitingCode, Op: app.OpPayment, Amount: 1980, Abortable: true, Status: st}},
+		{"processing", app.State{Phase: app.PhaseProcessing, Op: app.OpPayment, Amount: 1980, Status: st}},
+		{"processing_retrying", app.State{Phase: app.PhaseProcessing, Op: app.OpPayment, Amount: 1980, Retrying: true, Status: st}},
+		{"done", app.State{Phase: app.PhaseDone, Op: app.OpPayment, Amount: 1980, Txn: pay, Status: st}},
+		{"error_Q1ET0006", app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "Q1ET0006", Status: st}},
+		{"error_Q1ET0042", app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "Q1ET0042", Status: app.Status{POS: app.LinkUp, Center: app.LinkUp, Camera: "demo", Unsettled: 1}}},
+		{"error_QRNE0011", app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "QRNE0011", Status: app.Status{POS: app.LinkDown, Center: app.LinkUp, Camera: app.LinkDown}}},
+		{"confirm", app.State{Phase: app.PhaseConfirm, Op: app.OpRefund, Amount: 1980, Original: pay, Abortable: true, Status: st}},
+		{"choose", app.State{Phase: app.PhaseChoose, Op: app.OpReprint, Choices: []store.Txn{other, *pay}, Status: st}},
+		{"report_slip", app.State{Phase: app.PhaseReport, Op: app.OpReprint, Txn: pay, Receipt: strings.Split("           コード決済\n         【加盟店控え】\n           ＊再印字＊\n--------------------------------\n伝票番号                   00012", "\n"), Status: st}},
+		{"report_totals", app.State{Phase: app.PhaseReport, Op: app.OpDailyTotal, Totals: tot, Details: []store.Txn{*pay, other}, ReportAt: at, Status: st}},
+		{"online_ok", app.State{Phase: app.PhaseOnline, Online: &app.OnlineResult{OK: true, RoundTrip: 12 * time.Millisecond, TerminalStatus: "ACTIVE", CenterVersion: "codepay-sim/1"}, Status: st}},
+		{"online_ng", app.State{Phase: app.PhaseOnline, Online: &app.OnlineResult{ErrorCode: "Q1ET002E"}, Status: app.Status{POS: app.LinkUp, Center: app.LinkDown, Camera: "demo"}}},
+		{"sales_basic", app.State{Phase: app.PhaseSales, Op: app.OpSalesReport, Sales: form, Status: st}},
+		{"sales_figures", app.State{Phase: app.PhaseSales, Op: app.OpSalesReport, Sales: &form2, Status: st}},
+		{"sales_choice", app.State{Phase: app.PhaseSales, Op: app.OpSalesReport, Sales: &form3, Status: st}},
+		{"practice_idle", app.State{Phase: app.PhaseIdle, Practice: true, Status: app.Status{POS: app.LinkUp, Center: app.LinkUp, Camera: "demo", Practice: true}}},
+		{"practice_waiting_code", app.State{Phase: app.PhaseWaitingCode, Op: app.OpPayment, Amount: 500, Abortable: true, Practice: true, Status: app.Status{POS: app.LinkUp, Center: app.LinkUp, Camera: "demo", Practice: true}}},
+	}
+}
+
+// TestScreensRenderAsGoldens renders every screen state at 1280x800 and
+// compares it with screens/testdata/<state>.xml. A changed screen fails
+// and leaves the new markup in testdata/failed/ to inspect and copy over.
+func TestScreensRenderAsGoldens(t *testing.T) {
+	for _, c := range sampleStates() {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			a.Settings().SetTheme(&theme.Kiosk{})
+			term := newTerminal(t, app.NewDemoCustomer())
+			u := New(a, term, nil)
+			w := test.NewTempWindow(t, u.Content())
+			w.Resize(kiosk)
+			u.render(c.state)
+			test.AssertRendersToMarkup(t, filepath.Join("states", c.name+".xml"), w.Canvas())
+			shot(t, w, c.name)
+			if c.name == "error_Q1ET0006" {
+				// Readable at the small kiosk size too.
+				w.Resize(fyne.NewSize(1024, 600))
+				shot(t, w, c.name+"_1024x600")
+			}
+		})
+	}
+}
+
+// The staff's way through 業務メニュー: swipe, password, 日計 → 日計 → QR → OK,
+// the report, back to the menu, practice, and out.
+func TestMenuFlow(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	if err := term.EnsurePassword("1234"); err != nil {
+		t.Fatal(err)
+	}
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.SetPadded(false) // as in the kiosk: the swipe strip is flush with the screen's edge
+	w.Resize(kiosk)
+
+	test.Drag(w.Canvas(), fyne.NewPos(300, 300), 150, 0) // not from the edge: nothing
+	if u.menu.page != pageNone {
+		t.Fatal("a drag in the middle opened the menu")
+	}
+	test.Drag(w.Canvas(), fyne.NewPos(5, 300), 40, 0) // too short
+	if u.menu.page != pageNone {
+		t.Fatal("a short drag opened the menu")
+	}
+	test.Drag(w.Canvas(), fyne.NewPos(5, 300), 150, 0)
+	if u.menu.page != pageDrawer {
+		t.Fatalf("swipe from the left edge: page %q", u.menu.page)
+	}
+	shot(t, w, "menu_drawer")
+	tapText(t, w, "業務メニュー")
+	if u.menu.page != pagePassword {
+		t.Fatalf("page %q, want the password keypad", u.menu.page)
+	}
+	for _, d := range []string{"9", "9", "9", "9"} {
+		tapText(t, w, d)
+	}
+	tapText(t, w, "OK")
+	if !strings.Contains(texts(u.body), "パスワードが違います") {
+		t.Fatalf("a wrong password gave: %s", texts(u.body))
+	}
+	shot(t, w, "menu_password_wrong")
+	for _, d := range []string{"1", "2", "3", "4"} {
+		tapText(t, w, d)
+	}
+	tapText(t, w, "OK")
+	if u.menu.page != pageMenu || !term.MenuOpen() {
+		t.Fatalf("right password: page %q", u.menu.page)
+	}
+	shot(t, w, "menu_main")
+	tapText(t, w, "日計")
+	shot(t, w, "menu_daily")
+	tapText(t, w, "中間計")
+	shot(t, w, "menu_confirm_interim")
+	tapText(t, w, "OK")
+	waitPhase(t, term, app.PhaseReport)
+	if s := texts(u.body); !strings.Contains(s, "中間計表") || !strings.Contains(s, "簡易明細") {
+		t.Fatalf("interim report: %s", s)
+	}
+	tapText(t, w, "簡易明細")
+	shot(t, w, "report_interim_simple")
+	tapText(t, w, "OK")
+	waitPhase(t, term, app.PhaseIdle)
+	if u.menu.page != pageConfirm && u.menu.page != pageDaily {
+		t.Logf("after the report the menu page is %q", u.menu.page)
+	}
+	u.menu.show(pageMenu)
+	tapText(t, w, "QR")
+	tapText(t, w, "オンラインテスト")
+	waitPhase(t, term, app.PhaseOnline)
+	if s := texts(u.body); !strings.Contains(s, "センターとの通信は正常です") {
+		t.Fatalf("online test: %s", s)
+	}
+	tapText(t, w, "OK")
+	waitPhase(t, term, app.PhaseIdle)
+	u.menu.show(pageMenu)
+	tapText(t, w, "練習")
+	if !term.Practice() {
+		t.Fatal("practice mode not on")
+	}
+	if s := texts(u.body); !strings.Contains(s, "練習メニュー") || !strings.Contains(s, "前の画面に戻る") {
+		t.Fatalf("practice menu: %s", s)
+	}
+	shot(t, w, "menu_practice")
+	if c := w.Canvas().Capture().At(640, 700); c == nil {
+		t.Fatal("no capture")
+	} else if r, g, b, _ := c.RGBA(); r>>8 < 0xf0 || g>>8 < 0xd0 || b>>8 > 0x60 {
+		t.Errorf("practice background is not yellow: %v", c)
+	}
+	tapText(t, w, "業務メニュー終了")
+	if term.Practice() || term.MenuOpen() || u.menu.page != pageNone {
+		t.Fatalf("after 業務メニュー終了: practice=%v open=%v page=%q", term.Practice(), term.MenuOpen(), u.menu.page)
+	}
+}
+
+func TestCustomerDisplayShowsNoStaffDetails(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(&theme.Kiosk{})
+	c := NewCustomerDisplay()
+	w := test.NewTempWindow(t, c.Content())
+	w.Resize(fyne.NewSize(1024, 600))
+	c.render(app.State{Phase: app.PhaseWaitingCode, Op: app.OpPayment, Amount: 1980})
+	s := texts(c.body)
+	for _, want := range []string{"¥1,980", "QRコードをかざしてください", "Please hold up your QR code"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("prompt lacks %q: %s", want, s)
+		}
+	}
+	shot(t, w, "customer_prompt")
+	c.render(app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "Q1ET0006"})
+	s = texts(c.body)
+	if strings.Contains(s, "Q1ET") || strings.Contains(s, "ヘルプデスク") {
+		t.Errorf("staff details on the customer display: %s", s)
+	}
+	done := &store.Txn{Brand: "WeChat Pay", Amount: 1980, At: at}
+	c.render(app.State{Phase: app.PhaseDone, Op: app.OpPayment, Txn: done})
+	s = texts(c.body)
+	if !strings.Contains(s, "支付成功") || !strings.Contains(s, "Payment complete") {
+		t.Errorf("WeChat Pay outcome lacks Chinese: %s", s)
+	}
+	shot(t, w, "customer_done_wechat")
+}
+
+// tapText taps the first button whose text is label.
+func tapText(t *testing.T, w fyne.Window, label string) {
+	t.Helper()
+	var found *widget.Button
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if found != nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *widget.Button:
+			if x.Text == label {
+				found = x
+			}
+			return
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+			return
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(wd).Objects() {
+				walk(c)
+			}
+		}
+	}
+	for _, o := range w.Canvas().Overlays().List() {
+		walk(o)
+	}
+	walk(w.Canvas().Content())
+	if found == nil {
+		t.Fatalf("no button %q on screen", label)
+	}
+	test.Tap(found)
+}
+

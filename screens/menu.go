@@ -1,0 +1,229 @@
+package screens
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"codepay/app"
+	"codepay/i18n"
+	"codepay/theme"
+)
+
+// Menu pages: which page of 業務メニュー the staff is on. This is view
+// state only; what each item does is the app's business.
+type menuPage string
+
+const (
+	pageNone        menuPage = ""
+	pageDrawer      menuPage = "drawer"
+	pagePassword    menuPage = "password"
+	pageMenu        menuPage = "menu"
+	pageDaily       menuPage = "daily"
+	pageQR          menuPage = "qr"
+	pagePractice    menuPage = "practice"
+	pageConfirm     menuPage = "confirm_op"
+	pageDailyList   menuPage = "daily_list"
+	pageSalesReport menuPage = "sales"
+)
+
+// menuUI holds the menu's view state.
+type menuUI struct {
+	u        *UI
+	page     menuPage
+	back     menuPage
+	pending  string // the operation awaiting [QR] → [OK]
+	password string
+	message  string
+}
+
+func (m *menuUI) show(p menuPage) {
+	m.page = p
+	m.u.refresh()
+}
+
+func (m *menuUI) close() {
+	m.page = pageNone
+	m.u.refresh()
+}
+
+// drawer is the side menu opened by the swipe from the left edge.
+func (m *menuUI) drawer(tr *i18n.Localizer) fyne.CanvasObject {
+	items := container.NewVBox(
+		widget.NewLabelWithStyle(tr.T("menu.drawer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		menuButton(tr.T("menu.business"), func() { m.password = ""; m.message = ""; m.show(pagePassword) }),
+		menuButton(tr.T("menu.close"), m.close),
+	)
+	panel := container.NewStack(canvas.NewRectangle(theme.StatusBarColor), container.NewPadded(items))
+	scrim := widget.NewButton("", m.close) // a tap outside closes the drawer
+	scrim.Importance = widget.LowImportance
+	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(300, 2000), panel), nil, scrim)
+}
+
+// passwordPage is the staff password keypad in front of 業務メニュー.
+func (m *menuUI) passwordPage(tr *i18n.Localizer) fyne.CanvasObject {
+	dots := ""
+	for range m.password {
+		dots += "●"
+	}
+	entry := heading(dots)
+	if dots == "" {
+		entry = heading(" ")
+	}
+	msg := centred(m.message)
+	login := func() {
+		err := m.u.term.Login(context.Background(), m.password)
+		m.password = ""
+		switch {
+		case err == nil:
+			m.message = ""
+			m.show(pageMenu)
+			return
+		case errors.Is(err, app.ErrLocked):
+			m.message = tr.T("menu.locked", "S", int(m.u.term.LockedFor().Seconds()+0.999))
+		default:
+			m.message = tr.T("menu.wrong_password")
+		}
+		m.u.refresh()
+	}
+	pad := keypad(func(d string) {
+		if len(m.password) < 12 {
+			m.password += d
+			m.u.refresh()
+		}
+	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
+	buttons := container.NewHBox(bigButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), login))
+	return screen(heading(tr.T("menu.password")), entry, msg, container.NewCenter(pad), container.NewCenter(buttons))
+}
+
+// mainMenu is 業務メニュー (or the practice menu in practice mode).
+func (m *menuUI) mainMenu(tr *i18n.Localizer) fyne.CanvasObject {
+	t := m.u.term
+	if t.Practice() {
+		return m.list(tr, tr.T("menu.practice_title"),
+			m.opItem(tr, "menu.daily", app.OpDailyTotal),
+			m.opItem(tr, "menu.batch_daily", app.OpBatchDaily),
+			m.opItem(tr, "menu.interim", app.OpInterimTotal),
+			m.opItem(tr, "menu.batch_interim", app.OpBatchInterim),
+			m.opItem(tr, "menu.sales_report", app.OpSalesReport),
+			menuButton(tr.T("menu.back"), func() { t.SetPractice(false); m.show(pageMenu) }),
+			menuButton(tr.T("menu.exit"), func() { t.Logout(); m.close() }),
+		)
+	}
+	return m.list(tr, tr.T("menu.title"),
+		menuButton(tr.T("menu.daily_group"), func() { m.show(pageDaily) }),
+		menuButton(tr.T("menu.qr_group"), func() { m.show(pageQR) }),
+		menuButton(tr.T("menu.practice"), func() { t.SetPractice(true); m.show(pageMenu) }),
+		menuButton(tr.T("menu.exit"), func() { t.Logout(); m.close() }),
+	)
+}
+
+func (m *menuUI) dailyMenu(tr *i18n.Localizer) fyne.CanvasObject {
+	return m.list(tr, tr.T("menu.daily_group"),
+		m.opItem(tr, "menu.daily", app.OpDailyTotal),
+		m.opItem(tr, "menu.batch_daily", app.OpBatchDaily),
+		m.opItem(tr, "menu.interim", app.OpInterimTotal),
+		m.opItem(tr, "menu.batch_interim", app.OpBatchInterim),
+		m.opItem(tr, "menu.sales_report", app.OpSalesReport),
+		menuButton(tr.T("menu.back"), func() { m.show(pageMenu) }),
+	)
+}
+
+func (m *menuUI) qrMenu(tr *i18n.Localizer) fyne.CanvasObject {
+	return m.list(tr, tr.T("menu.qr_group"),
+		menuButton(tr.T("menu.reprint"), func() { m.run(app.OpReprint) }),
+		menuButton(tr.T("menu.daily_reprint"), func() { m.show(pageDailyList) }),
+		menuButton(tr.T("menu.online_test"), func() { m.run(app.OpOnlineTest) }),
+		menuButton(tr.T("menu.back"), func() { m.show(pageMenu) }),
+	)
+}
+
+// opItem asks [QR] → [OK] before a totals operation, as the manual does.
+func (m *menuUI) opItem(tr *i18n.Localizer, key, op string) fyne.CanvasObject {
+	return menuButton(tr.T(key), func() {
+		m.pending, m.back = op, m.page
+		if op == app.OpSalesReport {
+			m.run(op)
+			return
+		}
+		m.show(pageConfirm)
+	})
+}
+
+func (m *menuUI) confirmOp(tr *i18n.Localizer) fyne.CanvasObject {
+	op := m.pending
+	selected := op == app.OpBatchDaily || op == app.OpBatchInterim
+	var services []fyne.CanvasObject
+	for _, s := range m.u.term.Services() {
+		if op == app.OpDailyTotal || op == app.OpInterimTotal {
+			if s.Name() != "QR" {
+				continue
+			}
+		}
+		b := widget.NewButton(s.Name(), func() {})
+		b.Importance = widget.HighImportance
+		services = append(services, touch(b))
+	}
+	ok := once(func() { m.run(op) })
+	buttons := container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(m.back) }), bigButton(tr.T("result.ok"), ok))
+	lead := tr.T("menu.confirm_one")
+	if selected {
+		lead = tr.T("menu.confirm_batch")
+	}
+	return screen(heading(tr.T("menu.op."+op)), centred(lead), container.NewCenter(container.NewHBox(services...)), container.NewCenter(buttons))
+}
+
+// run starts a menu operation; its screens follow the app's state.
+func (m *menuUI) run(op string) {
+	if !m.u.term.StartLocal(op) {
+		m.message = m.u.tr.T("error.BUSY.message")
+	}
+}
+
+// dailyList is the 日計再印字 list.
+func (m *menuUI) dailyList(tr *i18n.Localizer) fyne.CanvasObject {
+	reps, err := m.u.term.DailyHistory(context.Background())
+	if err != nil {
+		return screen(heading(tr.T("error.QRNE0105.message")))
+	}
+	var chosen int64
+	list := widget.NewList(func() int { return len(reps) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := reps[i]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s %d  %s", tr.T("report.seq"), r.Seq, r.At.In(app.JST).Format("2006/01/02 15:04")))
+		})
+	list.OnSelected = func(i widget.ListItemID) { chosen = reps[i].ID }
+	ok := func() {
+		if chosen != 0 {
+			m.u.term.ShowDailyReprint(context.Background(), chosen, app.DetailFull)
+		}
+	}
+	buttons := container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(pageQR) }), bigButton(tr.T("result.ok"), ok)))
+	top := heading(tr.T("menu.daily_reprint_choose"))
+	if len(reps) == 0 {
+		return screen(top, centred(tr.T("reprint.empty")), buttons)
+	}
+	return container.NewBorder(top, buttons, nil, nil, list)
+}
+
+func (m *menuUI) list(tr *i18n.Localizer, title string, items ...fyne.CanvasObject) fyne.CanvasObject {
+	col := container.NewVBox(heading(title))
+	if m.message != "" {
+		col.Add(centred(m.message))
+	}
+	grid := container.NewGridWithColumns(2, items...)
+	col.Add(container.NewCenter(container.NewGridWrap(fyne.NewSize(640, float32(72*((len(items)+1)/2))), grid)))
+	return container.NewVBox(layout.NewSpacer(), col, layout.NewSpacer())
+}
+
+func menuButton(text string, tap func()) fyne.CanvasObject {
+	b := widget.NewButton(text, tap)
+	return container.NewGridWrap(fyne.NewSize(300, 64), b)
+}
