@@ -77,8 +77,8 @@ type State struct {
 	// ReportAt is when the report on screen was made (its 印字日時).
 	ReportAt time.Time
 	Online   *OnlineResult
-	Sales   *SalesForm
-	Status  Status
+	Sales    *SalesForm
+	Status   Status
 }
 
 // Config is the terminal's identity and limits.

@@ -85,4 +85,3 @@ func (c *CustomerDisplay) render(s app.State) {
 	c.body.Objects = []fyne.CanvasObject{screen(objs...)}
 	c.body.Refresh()
 }
-

@@ -237,4 +237,3 @@ func tapText(t *testing.T, w fyne.Window, label string) {
 	}
 	test.Tap(found)
 }
-
