@@ -10,6 +10,7 @@ import (
 	"codepay/app"
 	"codepay/device/codes"
 	"codepay/i18n"
+	"codepay/theme"
 )
 
 // CustomerDisplay is the second window facing the customer: the amount,
@@ -45,7 +46,9 @@ func (c *CustomerDisplay) lines(key string, extra []string, args ...any) []fyne.
 		if l == "ja" || l == "en" {
 			continue
 		}
-		out = append(out, centred(c.tr[l].T(key, args...)))
+		// Chinese and Korean need their own face (the Japanese font lacks
+		// simplified hanzi and hangul).
+		out = append(out, container.NewThemeOverride(centred(c.tr[l].T(key, args...)), &theme.ZhKo{}))
 	}
 	return out
 }

@@ -98,3 +98,17 @@ var StatusBarColor = color.NRGBA{R: 0xe8, G: 0xea, B: 0xee, A: 0xff}
 
 // PracticeBanner is the 練習 banner's background.
 var PracticeBanner = color.NRGBA{R: 0xff, G: 0xb3, B: 0x00, A: 0xff}
+
+//go:embed fonts/NotoSansCJKsc-Regular-zhko-subset.otf
+var cjk []byte
+
+// FontZhKo draws the customer display's Chinese and Korean lines (Noto Sans
+// CJK SC, OFL 1.1, subset to the characters of i18n's zh and ko files).
+var FontZhKo = fyne.NewStaticResource("NotoSansCJKsc-zhko.otf", cjk)
+
+// ZhKo is the kiosk theme with the Chinese/Korean face, for
+// container.NewThemeOverride around zh and ko text.
+type ZhKo struct{ Kiosk }
+
+// Font implements fyne.Theme.
+func (z *ZhKo) Font(fyne.TextStyle) fyne.Resource { return FontZhKo }
