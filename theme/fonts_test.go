@@ -48,4 +48,3 @@ func TestBundledFontsCoverEveryMessage(t *testing.T) {
 		}
 	}
 }
-
