@@ -59,8 +59,9 @@ vet:
 BENCH_PKGS = ./device/codes/ ./store/ ./app/
 bench: deps
 	@{ echo "# Benchmarks"; echo; echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d) ($$(nproc) cores, $$(go version | cut -d' ' -f3))."; \
-	   echo "Command: \`go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)\`"; echo; echo '```'; \
-	   $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)'; echo '```'; } > docs/benchmarks.md.tmp
+	   echo "Command: \`GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)\` (one core)."; echo; \
+	   cat docs/benchmarks-targets.md; echo; echo '```'; \
+	   GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)'; echo '```'; } > docs/benchmarks.md.tmp
 	mv docs/benchmarks.md.tmp docs/benchmarks.md
 	@cat docs/benchmarks.md
 

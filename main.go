@@ -129,6 +129,11 @@ func runTerminal(args []string) error {
 		if err := term.Recover(ctx); err != nil {
 			log.Error("recovery", "err", err)
 		}
+		// The full integrity scan runs after 決済初期画面 is up: on a large
+		// store it takes seconds.
+		if err := db.Verify(); err != nil {
+			log.Error("database integrity", "err", err)
+		}
 		term.RetryUnsettled(ctx, 30*time.Second)
 	}()
 	w.ShowAndRun()

@@ -19,7 +19,7 @@ import (
 // folder, the simulator over HTTP on loopback, the demo camera showing
 // code images that the real reader decodes.
 type rig struct {
-	t      *testing.T
+	t      testing.TB
 	term   *Terminal
 	db     *store.DB
 	sim    *center.Sim
@@ -30,7 +30,7 @@ type rig struct {
 	present image.Image
 }
 
-func newRig(t *testing.T, simOpt center.SimOptions) *rig {
+func newRig(t testing.TB, simOpt center.SimOptions) *rig {
 	t.Helper()
 	r := &rig{t: t}
 	if simOpt.Keys == nil {

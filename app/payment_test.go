@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"codepay/app/center"
+	"codepay/device/camera"
 	"codepay/device/codes"
 	"codepay/store"
 )
@@ -149,5 +151,23 @@ func TestUnknownOutcomeGoesToTheCheckListAndIsSettledInTheBackground(t *testing.
 	}
 	if st := r.term.State(); st.Status.Unsettled != 0 {
 		t.Errorf("status bar still shows %d", st.Status.Unsettled)
+	}
+}
+
+func TestCameraFailureIsQRNE0011(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	dir := t.TempDir()
+	cam, err := camera.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.term.cam = cam
+	os.RemoveAll(dir) // the camera goes away
+	res, _ := r.do(`{"type":"request","id":"CAM-1","op":"payment","amount":100}`)
+	if res.OK || res.Error.Code != "QRNE0011" {
+		t.Fatalf("got %+v", res.Error)
+	}
+	if st := r.term.State(); st.Phase != PhaseError || st.Status.Camera != LinkDown {
+		t.Errorf("screen %s camera %s", st.Phase, st.Status.Camera)
 	}
 }

@@ -64,8 +64,20 @@ func Open(path string) (*DB, error) {
 	return s, nil
 }
 
-// check refuses a damaged file before anything is written to it.
+// check refuses a file that is not a readable database before anything is
+// written to it. Reading the schema catches a damaged header or schema at
+// once; a full scan (Verify) would cost seconds on a million rows, so it
+// runs after start-up instead.
 func (s *DB) check() error {
+	var n int
+	if err := s.db.QueryRow(`SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err != nil {
+		return fmt.Errorf("store %s: %w: %v", s.path, ErrCorrupt, err)
+	}
+	return nil
+}
+
+// Verify runs SQLite's quick_check over the whole file.
+func (s *DB) Verify() error {
 	var res string
 	if err := s.db.QueryRow(`PRAGMA quick_check`).Scan(&res); err != nil {
 		return fmt.Errorf("store %s: %w: %v", s.path, ErrCorrupt, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"strings"
 	"sync"
 
 	"github.com/vladimirvivien/go4vl/device"
@@ -28,12 +29,25 @@ type V4L2 struct {
 	frame  *image.Gray
 }
 
-func newV4L2(dev string) (Camera, error) {
+// newV4L2 reads "DEV" or "DEV@WxH" (640x480 or 1280x720).
+func newV4L2(arg string) (Camera, error) {
+	dev, size, _ := strings.Cut(arg, "@")
 	if dev == "" {
 		dev = "/dev/video0"
 	}
-	return &V4L2{dev: dev, Width: 640, Height: 480}, nil
+	c := &V4L2{dev: dev, Width: 640, Height: 480}
+	switch size {
+	case "", "640x480":
+	case "1280x720":
+		c.Width, c.Height = 1280, 720
+	default:
+		return nil, fmt.Errorf("camera v4l2:%s: size must be 640x480 or 1280x720", arg)
+	}
+	return c, nil
 }
+
+// ListDevices lists the V4L2 devices of this machine.
+func ListDevices() ([]string, error) { return device.GetAllDevicePaths() }
 
 // Name implements Camera.
 func (c *V4L2) Name() string { return "v4l2:" + c.dev }

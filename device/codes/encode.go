@@ -28,7 +28,7 @@ func Encode(text string, f Format, size int) (*image.Gray, error) {
 		// a fractional scale would blur the narrow bars.
 		m, err = oned.NewCode128Writer().Encode(text, gozxing.BarcodeFormat_CODE_128, 1, 1, nil)
 		if err == nil {
-			return widen(m, max(1, size/m.GetWidth()), size/4), nil
+			return widen(m, max(1, size/(m.GetWidth()+20)), size/4), nil
 		}
 	default:
 		return nil, fmt.Errorf("encode: format %s is not supported", f)
@@ -49,10 +49,12 @@ func Encode(text string, f Format, size int) (*image.Gray, error) {
 	return g, nil
 }
 
-// widen draws a one-row barcode matrix k pixels per module and h high.
+// widen draws a one-row barcode matrix k pixels per module and h high,
+// with a quiet zone of ten modules on each side as the symbology asks.
 func widen(m *gozxing.BitMatrix, k, h int) *image.Gray {
 	w := m.GetWidth()
-	g := image.NewGray(image.Rect(0, 0, w*k, h))
+	quiet := 10 * k
+	g := image.NewGray(image.Rect(0, 0, w*k+2*quiet, h))
 	draw.Draw(g, g.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
 	for x := 0; x < w; x++ {
 		if !m.Get(x, 0) {
@@ -60,7 +62,7 @@ func widen(m *gozxing.BitMatrix, k, h int) *image.Gray {
 		}
 		for y := 0; y < h; y++ {
 			for i := 0; i < k; i++ {
-				g.Pix[y*g.Stride+x*k+i] = 0
+				g.Pix[y*g.Stride+quiet+x*k+i] = 0
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
 // Format names a symbology, spelled as ZXing spells it.
@@ -46,9 +47,15 @@ type Reader struct {
 	c128    gozxing.Reader
 	ean     gozxing.Reader
 	itf     gozxing.Reader
+	qrDec   *decoder.Decoder
 	qrHints map[gozxing.DecodeHintType]interface{}
 	hard    map[gozxing.DecodeHintType]interface{}
+	oneD    map[gozxing.DecodeHintType]interface{}
 	grey    *image.Gray
+	sharp   *image.Gray
+	// finders counts finder-pattern candidates seen in the fast pass: the
+	// costly retries run only when a QR code seems to be there.
+	finders int
 }
 
 // NewReader makes a reader for the given symbologies (DefaultFormats when none).
@@ -62,11 +69,18 @@ func NewReader(formats ...Format) *Reader {
 		c128:    oned.NewCode128Reader(),
 		ean:     oned.NewMultiFormatUPCEANReader(nil),
 		itf:     oned.NewITFReader(),
-		qrHints: map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"},
+		qrDec:   decoder.NewDecoder(),
 		hard: map[gozxing.DecodeHintType]interface{}{
 			gozxing.DecodeHintType_TRY_HARDER:    true,
 			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
 		},
+		// 1D codes without TRY_HARDER: 15 rows instead of every row and no
+		// rotated retry; a payment barcode fills the frame's width.
+		oneD: map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"},
+	}
+	r.qrHints = map[gozxing.DecodeHintType]interface{}{
+		gozxing.DecodeHintType_CHARACTER_SET:              "UTF-8",
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { r.finders++ }),
 	}
 	for _, f := range formats {
 		r.formats[f] = true
@@ -114,16 +128,12 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	hybrid := gozxing.NewHybridBinarizer(src)
 	if r.formats[QR] {
-		// Hybrid first: it copes with uneven light on phone screens; the
-		// global binarizer rescues small, evenly lit codes the hybrid one misses.
-		for _, bin := range []func(gozxing.LuminanceSource) gozxing.Binarizer{gozxing.NewHybridBinarizer, gozxing.NewGlobalHistgramBinarizer} {
-			if res, ok := r.try(r.qr, bin(src), r.qrHints); ok {
-				return res, nil
-			}
+		if res, ok := r.decodeQR(g, src, hybrid); ok {
+			return res, nil
 		}
 	}
-	hybrid := gozxing.NewHybridBinarizer(src)
 	for _, one := range []struct {
 		f  Format
 		rd gozxing.Reader
@@ -131,11 +141,57 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 		if !r.formats[one.f] {
 			continue
 		}
-		if res, ok := r.try(one.rd, hybrid, r.hard); ok && Format(res.Format) == one.f {
+		if res, ok := r.try(one.rd, hybrid, r.oneD); ok && Format(res.Format) == one.f {
 			return res, nil
 		}
 	}
 	return Result{}, ErrNotFound
+}
+
+// decodeQR is the fast pass (hybrid binarizer, as ZXing) and, only when it
+// saw finder patterns, the retries that rescue tilted, blurred or small codes.
+func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
+	r.finders = 0
+	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
+		return res, true
+	}
+	if r.finders < 3 {
+		return Result{}, false // nothing like a QR code: the common case at a kiosk
+	}
+	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
+	if bm, err := hybrid.GetBlackMatrix(); err == nil {
+		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok {
+			return text(s), true
+		}
+	}
+	if res, ok := r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard); ok {
+		return res, true
+	}
+	r.sharp = sharpened(g, r.sharp)
+	if ssrc, err := luminance(r.sharp); err == nil {
+		if res, ok := r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard); ok {
+			return res, true
+		}
+	}
+	for _, k := range []int{2, 3} {
+		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
+			break // only small images: a 640x480 frame's code is big enough
+		}
+		up := upscaled(r.sharp, k)
+		if usrc, err := luminance(up); err == nil {
+			for _, bin := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
+				if res, ok := r.try(r.qr, bin, r.hard); ok {
+					return res, true
+				}
+				if bm, err := bin.GetBlackMatrix(); err == nil {
+					if s, ok := sweepQR(bm, r.qrDec, r.hard); ok {
+						return text(s), true
+					}
+				}
+			}
+		}
+	}
+	return Result{}, false
 }
 
 func (r *Reader) try(rd gozxing.Reader, bin gozxing.Binarizer, hints map[gozxing.DecodeHintType]interface{}) (Result, bool) {

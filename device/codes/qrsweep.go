@@ -1,0 +1,136 @@
+package codes
+
+import (
+	"image"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
+)
+
+// sweepQR is ZXing's QR detection with a wider net. Perspective (a code
+// held at an angle) makes the module size, and so the dimension that
+// gozxing derives from it, wrong by a few modules; gozxing then samples the
+// wrong grid and gives up. Here the finder patterns are found as gozxing
+// finds them, and every plausible dimension near the estimate is sampled,
+// with and without the alignment pattern, nearest first.
+func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}) (string, bool) {
+	info, err := detector.NewFinderPatternFinder(bm, nil).Find(hints)
+	if err != nil {
+		return "", false
+	}
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if ms < 1 {
+		return "", false
+	}
+	dist := func(a, b gozxing.ResultPoint) float64 { return math.Hypot(a.GetX()-b.GetX(), a.GetY()-b.GetY()) }
+	est := int(math.Round((dist(tl, tr)+dist(tl, bl))/2/ms)) + 7
+	switch est & 3 { // dimensions are 1 mod 4, as ZXing rounds them
+	case 0:
+		est++
+	case 2:
+		est--
+	case 3:
+		est -= 2
+	}
+	for _, dim := range []int{est, est + 4, est - 4, est + 8, est - 8, est + 12, est - 12} {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+		if err != nil {
+			continue
+		}
+		aps := []*detector.AlignmentPattern{nil}
+		if len(ver.GetAlignmentPatternCenters()) > 0 {
+			if ap := findAlignment(bm, tl, tr, bl, ms, dim); ap != nil {
+				aps = []*detector.AlignmentPattern{ap, nil}
+			}
+		}
+		for _, ap := range aps {
+			transform := detector.Detector_createTransform(tl, tr, bl, ap, dim)
+			bits, err := detector.Detector_sampleGrid(bm, transform, dim)
+			if err != nil {
+				continue
+			}
+			if res, err := dec.Decode(bits, hints); err == nil {
+				return res.GetText(), true
+			}
+		}
+	}
+	return "", false
+}
+
+// findAlignment looks for the alignment pattern where a code of dimension
+// dim would have it, widening the search as ZXing does.
+func findAlignment(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, ms float64, dim int) *detector.AlignmentPattern {
+	brX := tr.GetX() - tl.GetX() + bl.GetX()
+	brY := tr.GetY() - tl.GetY() + bl.GetY()
+	corr := 1.0 - 3.0/float64(dim-7)
+	ex := int(tl.GetX() + corr*(brX-tl.GetX()))
+	ey := int(tl.GetY() + corr*(brY-tl.GetY()))
+	for f := 4; f <= 32; f <<= 1 {
+		a := int(float64(f) * ms)
+		x0, x1 := max(0, ex-a), min(bm.GetWidth()-1, ex+a)
+		y0, y1 := max(0, ey-a), min(bm.GetHeight()-1, ey+a)
+		if float64(x1-x0) < ms*3 || float64(y1-y0) < ms*3 {
+			return nil
+		}
+		if ap, err := detector.NewAlignmentPatternFinder(bm, x0, y0, x1-x0, y1-y0, ms, nil).Find(); err == nil {
+			return ap
+		}
+	}
+	return nil
+}
+
+// sharpened returns a copy of g with its edges steepened (a Laplacian
+// unsharp mask): a slightly blurred phone photo binarizes cleaner.
+func sharpened(g *image.Gray, dst *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if dst == nil || dst.Rect.Dx() != w || dst.Rect.Dy() != h {
+		dst = image.NewGray(image.Rect(0, 0, w, h))
+	}
+	copy(dst.Pix, g.Pix)
+	for y := 1; y < h-1; y++ {
+		row, up, down := g.Pix[y*g.Stride:], g.Pix[(y-1)*g.Stride:], g.Pix[(y+1)*g.Stride:]
+		out := dst.Pix[y*dst.Stride:]
+		for x := 1; x < w-1; x++ {
+			c := int(row[x])
+			v := c + (4*c-int(up[x])-int(down[x])-int(row[x-1])-int(row[x+1]))/2
+			out[x] = uint8(min(max(v, 0), 255))
+		}
+	}
+	return dst
+}
+
+// upscaled enlarges a small image k times (bilinear), for codes whose
+// modules are only a few pixels wide.
+func upscaled(g *image.Gray, k int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	o := image.NewGray(image.Rect(0, 0, k*w, k*h))
+	half := 0.5 - 0.5/float64(k)
+	for y := 0; y < k*h; y++ {
+		sy := float64(y)/float64(k) - half
+		y0 := int(math.Max(0, math.Floor(sy)))
+		y1 := min(h-1, y0+1)
+		fy := sy - float64(y0)
+		if fy < 0 {
+			fy = 0
+		}
+		for x := 0; x < k*w; x++ {
+			sx := float64(x)/float64(k) - half
+			x0 := int(math.Max(0, math.Floor(sx)))
+			x1 := min(w-1, x0+1)
+			fx := sx - float64(x0)
+			if fx < 0 {
+				fx = 0
+			}
+			a := float64(g.Pix[y0*g.Stride+x0])*(1-fx) + float64(g.Pix[y0*g.Stride+x1])*fx
+			b := float64(g.Pix[y1*g.Stride+x0])*(1-fx) + float64(g.Pix[y1*g.Stride+x1])*fx
+			o.Pix[y*o.Stride+x] = uint8(a*(1-fy) + b*fy + 0.5)
+		}
+	}
+	return o
+}
