@@ -15,7 +15,7 @@ APT_TOOLS = xvfb xauth imagemagick socat
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz clean
+.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak clean
 
 all: build
 
@@ -41,11 +41,18 @@ build: deps
 run: build
 	LANG=$(LANG_RUN) ./codepay --data $(DATA)
 
-# Every test: vet, the import rules, the unit and end-to-end tests, and a
-# short run of each fuzz target.
+# Every test: vet, the import rules, the unit, end-to-end and short fault
+# tests, and FUZZTIME of each fuzz target.
+FUZZTIME ?= 30s
+FUZZ_TARGETS = FuzzParser:./device/poslink/ FuzzParseRequest:./app/ FuzzConfigFile:./app/ \
+               FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/
 test: deps check
 	LANG=$(LANG_RUN) $(GO) test -count=1 -timeout 30m ./...
-	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime 10s ./device/poslink/
+	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
+
+# The long fault runs: 100 kills, 1000 requests over a noisy line.
+soak: deps
+	CODEPAY_SOAK=1 LANG=$(LANG_RUN) $(GO) test -count=1 -timeout 60m -run 'Fault|Soak|PowerFailure' -v ./app/... ./device/...
 
 check: vet
 	@if $(GO) list -deps ./app/... ./device/... ./store/... ./i18n/... | grep -q '^fyne.io/'; then \
@@ -75,8 +82,13 @@ screenshot-window: build deps-tools
 	DISPLAY=:97 LANG=$(LANG_RUN) ./codepay --data /tmp/codepay-shot & app=$$!; sleep 4; \
 	DISPLAY=:97 import -window root docs/window-xvfb.png; kill $$app $$xvfb
 
+# Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run);
+# what they find lands in testdata/fuzz/ and is kept as seeds.
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParser -fuzztime 2m ./device/poslink/
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t%%:*} $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t##*:} || exit 1; \
+	done
 
 clean:
 	rm -f codepay

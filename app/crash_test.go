@@ -52,8 +52,13 @@ func runChild() int {
 	}
 	cl, _ := center.NewClient(center.Config{BaseURL: url, APIKey: "key1", APISecret: "secret1", TerminalID: "T0001",
 		PayTimeout: 2 * time.Second, OtherTimeout: 2 * time.Second, SettleFor: 3 * time.Second, RetryEvery: 100 * time.Millisecond})
-	cam, err := camera.NewFile(codeImg)
-	if err != nil {
+	var cam camera.Camera
+	if codeImg == "demo" {
+		// A fresh single-use PayPay code at every scan.
+		d := camera.NewDemo(NewDemoCustomer().Present)
+		d.Delay, d.FPS = 30*time.Millisecond, 60
+		cam = d
+	} else if cam, err = camera.NewFile(codeImg); err != nil {
 		fmt.Println("camera:", err)
 		return 2
 	}
@@ -128,11 +133,20 @@ func (c *crashRig) code() string {
 // run starts a terminal process; crashAt names the point where it kills
 // itself, and killOnSend kills it once the payment request reached the center.
 func (c *crashRig) run(crashAt string, killOnSend bool, db, codeImg string, bodies ...string) (results []Result, killed bool) {
+	return c.runKillAfter(crashAt, killOnSend, 0, db, codeImg, bodies...)
+}
+
+// runKillAfter also SIGKILLs the process after killAfter (0: never).
+func (c *crashRig) runKillAfter(crashAt string, killOnSend bool, killAfter time.Duration, db, codeImg string, bodies ...string) (results []Result, killed bool) {
 	cmd := exec.Command(os.Args[0], append([]string{db, c.url, codeImg}, bodies...)...)
 	cmd.Env = append(os.Environ(), "CODEPAY_CHILD=1", "CODEPAY_CRASH_AT="+crashAt)
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		c.t.Fatal(err)
+	}
+	if killAfter > 0 {
+		timer := time.AfterFunc(killAfter, func() { cmd.Process.Signal(syscall.SIGKILL) })
+		defer timer.Stop()
 	}
 	if killOnSend {
 		c.mu.Lock()

@@ -110,6 +110,13 @@ func (t *Terminal) reverse(ctx context.Context, op *operation, orig store.Txn, t
 			}
 		}
 		ce, ok := center.AsError(err)
+		if ok && ce.CenterCode == "ORDER_NOT_REVERSIBLE" && txn.Kind == store.KindCancel {
+			// Our own earlier cancel may be what made it irreversible (a
+			// resend after a crash or a lost answer): then it is done.
+			if p, gerr := t.center.GetPayment(ctx, orig.CenterID); gerr == nil && (p.Status == center.StatusFailed || p.Status == center.StatusCanceled) {
+				return nil
+			}
+		}
 		if err == nil || !ok || !ce.Unknown || time.Now().After(deadline) {
 			if ok && ce.CenterCode == "ORDER_NOT_REVERSIBLE" && txn.Kind == store.KindRefund {
 				ce.Code = "Q1ET001D"

@@ -210,3 +210,12 @@ func (s *DB) TxnsOfRequest(ctx context.Context, requestID string) ([]Txn, error)
 	}
 	return scanTxns(rows)
 }
+
+// AllTxns lists every transaction, oldest first (audits and tests).
+func (s *DB) AllTxns(ctx context.Context) ([]Txn, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return scanTxns(rows)
+}

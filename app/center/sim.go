@@ -35,6 +35,9 @@ type SimOptions struct {
 	// FailureRate answers that share of payment calls with 500
 	// INTERNAL_SERVER_ERROR before doing anything.
 	FailureRate float64
+	// DropRate drops that share of connections after completing a payment
+	// (the terminal must find it by inquiry).
+	DropRate float64
 	// Suspended terminals get OP_OUT_OF_SCOPE on every call.
 	Suspended map[string]bool
 	// CancelWindow, when set, replaces "until 00:14:59 JST the next day".
@@ -330,7 +333,7 @@ func (s *Sim) createPayment(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case status != 201:
 		writeErr(w, status, code, code)
-	case sc.Name == "lost":
+	case sc.Name == "lost" || (s.opt.DropRate > 0 && randFloat() < s.opt.DropRate):
 		dropConnection(w)
 	case sc.Name == "error_500_done":
 		writeErr(w, 500, "INTERNAL_SERVER_ERROR", "internal error")
