@@ -171,3 +171,18 @@ func TestCameraFailureIsQRNE0011(t *testing.T) {
 		t.Errorf("screen %s camera %s", st.Phase, st.Status.Camera)
 	}
 }
+
+func TestNotAPaymentCodeIsQRNE0018(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	img, _ := codes.Encode("https://example.com/menu", codes.QR, 300)
+	r.mu.Lock()
+	r.present = img
+	r.mu.Unlock()
+	res, _ := r.do(`{"type":"request","id":"NP-1","op":"payment","amount":100}`)
+	if res.OK || res.Error.Code != "QRNE0018" {
+		t.Fatalf("got %+v", res.Error)
+	}
+	if n, _ := r.db.CountOpen(context.Background()); n != 0 {
+		t.Errorf("%d transactions stored for a code that is not a payment code", n)
+	}
+}

@@ -196,3 +196,29 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
+
+// A full disk (here: the database capped at its current size) is a write
+// error, and nothing already stored is lost.
+func TestFullDiskIsAWriteError(t *testing.T) {
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	a := Txn{Kind: KindPayment, CenterID: "P-0", Amount: 1, At: time.Now()}
+	if err := db.BeginTxn(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	db.db.SetMaxOpenConns(1) // the cap below is per connection
+	var pages int
+	db.db.QueryRow(`PRAGMA page_count`).Scan(&pages)
+	db.db.Exec(`PRAGMA max_page_count = ` + itoa(pages))
+	var err error
+	for i := 1; i < 2000 && err == nil; i++ {
+		x := Txn{Kind: KindPayment, CenterID: "P-" + itoa(i), MerchantTxnID: "padding-padding-padding-padding", Amount: 1, At: time.Now()}
+		err = db.BeginTxn(ctx, &x)
+	}
+	if !errors.Is(err, ErrWrite) && !errors.Is(err, ErrSlipNo) {
+		t.Fatalf("a full database gave %v", err)
+	}
+	if got, err := db.Txn(ctx, a.ID); err != nil || got.Amount != 1 {
+		t.Fatalf("stored data lost: %+v %v", got, err)
+	}
+}

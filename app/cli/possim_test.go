@@ -183,3 +183,14 @@ func TestBadRequestsNameTheField(t *testing.T) {
 		}
 	}
 }
+
+func TestPossimScriptFailsOnAWrongExpectation(t *testing.T) {
+	pos, _, _, _ := posOverPty(t)
+	err := pos.RunScript(strings.NewReader("ping => ok\nping => Q1ET0006\n"), true)
+	if err == nil || !strings.Contains(err.Error(), "1 expectation(s) failed") {
+		t.Fatalf("got %v", err)
+	}
+	if err := pos.RunScript(strings.NewReader("fly away => ok\n"), true); err == nil {
+		t.Error("an unknown command passed")
+	}
+}
