@@ -154,6 +154,12 @@ func TestMenuFlow(t *testing.T) {
 	}
 	tapText(t, w, "OK")
 	waitPhase(t, term, app.PhaseIdle)
+	u.menu.show(pageQR)
+	tapText(t, w, "要確認一覧")
+	if s := texts(u.body); !strings.Contains(s, "要確認の取引はありません") {
+		t.Fatalf("要確認 list: %s", s)
+	}
+	tapText(t, w, "前の画面に戻る")
 	u.menu.show(pageMenu)
 	tapText(t, w, "練習")
 	if !term.Practice() {

@@ -31,6 +31,7 @@ const (
 	pageConfirm     menuPage = "confirm_op"
 	pageDailyList   menuPage = "daily_list"
 	pageSalesReport menuPage = "sales"
+	pageUnsettled   menuPage = "unsettled"
 )
 
 // menuUI holds the menu's view state.
@@ -140,8 +141,28 @@ func (m *menuUI) qrMenu(tr *i18n.Localizer) fyne.CanvasObject {
 		menuButton(tr.T("menu.reprint"), func() { m.run(app.OpReprint) }),
 		menuButton(tr.T("menu.daily_reprint"), func() { m.show(pageDailyList) }),
 		menuButton(tr.T("menu.online_test"), func() { m.run(app.OpOnlineTest) }),
+		menuButton(tr.T("menu.unsettled"), func() { m.show(pageUnsettled) }),
 		menuButton(tr.T("menu.back"), func() { m.show(pageMenu) }),
 	)
+}
+
+// unsettledList is the 要確認 list: payments whose outcome the center has
+// not told yet; the terminal keeps asking in the background.
+func (m *menuUI) unsettledList(tr *i18n.Localizer) fyne.CanvasObject {
+	list, err := m.u.term.Unsettled(context.Background())
+	if err != nil {
+		return screen(heading(tr.T("error.QRNE0105.message")))
+	}
+	col := container.NewVBox()
+	for _, x := range list {
+		col.Add(widget.NewLabel(fmt.Sprintf("%s  %s  %s  %s  %s  %s", x.SlipNo, x.At.In(app.JST).Format("01/02 15:04:05"),
+			tr.T("txn.kind."+x.Kind), x.Brand, i18n.Yen(x.Amount), x.ErrorCode)))
+	}
+	if len(list) == 0 {
+		col.Add(centred(tr.T("unsettled.none")))
+	}
+	back := container.NewCenter(bigButton(tr.T("menu.back"), func() { m.show(pageQR) }))
+	return container.NewBorder(container.NewVBox(heading(tr.T("menu.unsettled")), centred(tr.T("unsettled.lead"))), back, nil, nil, container.NewVScroll(col))
 }
 
 // opItem asks [QR] → [OK] before a totals operation, as the manual does.

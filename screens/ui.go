@@ -225,6 +225,8 @@ func (u *UI) idleOrMenu() fyne.CanvasObject {
 		return u.menu.confirmOp(tr)
 	case pageDailyList:
 		return u.menu.dailyList(tr)
+	case pageUnsettled:
+		return u.menu.unsettledList(tr)
 	}
 	return idleScreen(tr)
 }
