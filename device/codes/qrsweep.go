@@ -7,6 +7,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
+	xdraw "golang.org/x/image/draw"
 )
 
 // sweepQR is ZXing's QR detection with a wider net. Perspective (a code
@@ -105,32 +106,10 @@ func sharpened(g *image.Gray, dst *image.Gray) *image.Gray {
 	return dst
 }
 
-// upscaled enlarges a small image k times (bilinear), for codes whose
+// upscaled enlarges a small image k times (Catmull-Rom), for codes whose
 // modules are only a few pixels wide.
 func upscaled(g *image.Gray, k int) *image.Gray {
-	w, h := g.Rect.Dx(), g.Rect.Dy()
-	o := image.NewGray(image.Rect(0, 0, k*w, k*h))
-	half := 0.5 - 0.5/float64(k)
-	for y := 0; y < k*h; y++ {
-		sy := float64(y)/float64(k) - half
-		y0 := int(math.Max(0, math.Floor(sy)))
-		y1 := min(h-1, y0+1)
-		fy := sy - float64(y0)
-		if fy < 0 {
-			fy = 0
-		}
-		for x := 0; x < k*w; x++ {
-			sx := float64(x)/float64(k) - half
-			x0 := int(math.Max(0, math.Floor(sx)))
-			x1 := min(w-1, x0+1)
-			fx := sx - float64(x0)
-			if fx < 0 {
-				fx = 0
-			}
-			a := float64(g.Pix[y0*g.Stride+x0])*(1-fx) + float64(g.Pix[y0*g.Stride+x1])*fx
-			b := float64(g.Pix[y1*g.Stride+x0])*(1-fx) + float64(g.Pix[y1*g.Stride+x1])*fx
-			o.Pix[y*o.Stride+x] = uint8(a*(1-fy) + b*fy + 0.5)
-		}
-	}
+	o := image.NewGray(image.Rect(0, 0, k*g.Rect.Dx(), k*g.Rect.Dy()))
+	xdraw.CatmullRom.Scale(o, o.Rect, g, g.Rect, xdraw.Src, nil)
 	return o
 }

@@ -177,7 +177,9 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
 			break // only small images: a 640x480 frame's code is big enough
 		}
-		up := upscaled(r.sharp, k)
+		// Enlarge first, then sharpen: the edges are steepened at the
+		// resolution the binarizer sees.
+		up := sharpened(upscaled(g, k), nil)
 		if usrc, err := luminance(up); err == nil {
 			for _, bin := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
 				if res, ok := r.try(r.qr, bin, r.hard); ok {
