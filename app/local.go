@@ -50,17 +50,13 @@ func (t *Terminal) Services() []Service {
 	return append([]Service{qrService{t.center}}, t.services...)
 }
 
-var localSeq struct {
-	n int64
-}
-
 // StartLocal runs an operation chosen on the terminal's menu; it goes
 // through the same journal and one-at-a-time rule as a POS request.
 // It returns false when another operation is running.
 func (t *Terminal) StartLocal(op string) bool {
 	t.mu.Lock()
-	localSeq.n++
-	id := fmt.Sprintf("L-%s-%d", t.cfg.Now().In(JST).Format("20060102150405"), localSeq.n)
+	t.localSeq++
+	id := fmt.Sprintf("L-%s-%d-%s", t.cfg.Now().In(JST).Format("0102150405"), t.localSeq, randDigits(4)) // unique across restarts
 	busy := t.running != nil
 	t.mu.Unlock()
 	if busy {

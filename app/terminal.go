@@ -113,6 +113,7 @@ type Terminal struct {
 	holdTimer *time.Timer
 	auth      lockout
 	services  []Service
+	localSeq  int64 // numbers the requests started on the menu
 }
 
 // operation is the one request running at a time.
