@@ -91,6 +91,9 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 // settled stores the outcome of a payment, cancel or refund intent and
 // shows it; err is the center's answer.
 func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, err error) *Result {
+	if !txn.Practice {
+		t.noteCenter(err)
+	}
 	if err != nil {
 		code, state := "Q1ET0012", store.StateFailed
 		if ce, ok := center.AsError(err); ok {
@@ -209,3 +212,18 @@ func randDigits(n int) string {
 // crashPoint lets the power-failure tests kill the process at a named
 // point of a payment; it does nothing unless a test sets it.
 var crashPoint = func(string) {}
+
+// noteCenter keeps the status bar's center light in step with the last
+// answer: down when nothing answered, up when something did.
+func (t *Terminal) noteCenter(err error) {
+	state := LinkUp
+	if ce, ok := center.AsError(err); ok && (ce.Kind == "network" || ce.Kind == "timeout" || ce.Unknown) && ce.CenterCode == "" {
+		state = LinkDown
+	}
+	t.mu.Lock()
+	same := t.state.Status.Center == state
+	t.mu.Unlock()
+	if !same {
+		t.update(func(s *State) { s.Status.Center = state })
+	}
+}
