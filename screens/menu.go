@@ -61,10 +61,12 @@ func (m *menuUI) drawer(tr *i18n.Localizer) fyne.CanvasObject {
 		menuButton(tr.T("menu.business"), func() { m.password = ""; m.message = ""; m.show(pagePassword) }),
 		menuButton(tr.T("menu.close"), m.close),
 	)
-	panel := container.NewStack(canvas.NewRectangle(theme.StatusBarColor), container.NewPadded(items))
+	bg := canvas.NewRectangle(theme.StatusBarColor)
+	bg.SetMinSize(fyne.NewSize(300, 0)) // as wide as a thumb's reach, as tall as the screen
+	panel := container.NewStack(bg, container.NewPadded(items))
 	scrim := widget.NewButton("", m.close) // a tap outside closes the drawer
 	scrim.Importance = widget.LowImportance
-	return container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(300, 2000), panel), nil, scrim)
+	return container.NewBorder(nil, nil, panel, nil, scrim)
 }
 
 // passwordPage is the staff password keypad in front of 業務メニュー.
