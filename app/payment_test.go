@@ -186,3 +186,17 @@ func TestNotAPaymentCodeIsQRNE0018(t *testing.T) {
 		t.Errorf("%d transactions stored for a code that is not a payment code", n)
 	}
 }
+
+// A tap on [OK] the moment the outcome appears, before the operation has
+// stored its final result, is not lost.
+func TestDismissAsTheOutcomeAppears(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	r.term.Subscribe(func(s State) {
+		if s.Phase == PhaseDone {
+			r.term.Dismiss() // synchronously: the operation is still running
+		}
+	})
+	r.hold("PayPay", "ok", codes.QR)
+	r.do(`{"type":"request","id":"DIS-1","op":"payment","amount":100}`)
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+}

@@ -125,6 +125,8 @@ type operation struct {
 	// answer receives the staff's confirmation or choice.
 	answer chan int64
 	sales  chan salesStep
+	// dismissed is a tap on the outcome that came before the operation ended.
+	dismissed bool
 }
 
 // New builds the terminal. The reader and camera may be shared with nothing else.
@@ -327,8 +329,12 @@ func (t *Terminal) finish(op *operation, res *Result) {
 	}
 	t.mu.Lock()
 	t.running = nil
+	dismissed := op.dismissed
 	t.mu.Unlock()
 	op.reply(res)
+	if dismissed {
+		t.toIdle()
+	}
 }
 
 // event sends a progress event of the running operation.
@@ -350,13 +356,16 @@ func (t *Terminal) showError(op *operation, code string) {
 }
 
 // Dismiss is [×] or [OK] on an outcome or error screen: back to 決済初期画面.
+// The outcome is on screen a moment before its operation has stored the
+// final result; a tap in that moment is kept and acted on right after.
 func (t *Terminal) Dismiss() {
 	t.mu.Lock()
-	busy := t.running != nil
-	t.mu.Unlock()
-	if busy {
+	if op := t.running; op != nil {
+		op.dismissed = true
+		t.mu.Unlock()
 		return
 	}
+	t.mu.Unlock()
 	t.toIdle()
 }
 
