@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"codepay/app"
@@ -78,7 +79,7 @@ func (u *UI) salesScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 			container.NewCenter(container.NewHBox(choice("send", "sales.send"), choice("output", "sales.output"), choice("confirm", "sales.confirm"))),
 			container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), ok))))
 	}
-	form := container.NewGridWithColumns(2, fields...)
+	form := container.New(layout.NewFormLayout(), fields...)
 	next := func() { u.term.SalesNext(su.report(f.Report), "") }
 	pad := keypad(func(d string) {
 		if su.field != "" && len(su.values[su.field]) < 10 {
