@@ -244,3 +244,41 @@ func TestPowerFailureAtEveryPointOfAPayment(t *testing.T) {
 		})
 	}
 }
+
+// A power failure after the center closed the day but before the terminal
+// stored the report: at restart the same 日計 is fetched again (same
+// merchantTotalsId), stored and cleared, so the two agree.
+func TestPowerFailureDuringDailyTotal(t *testing.T) {
+	c := newCrashRig(t)
+	db := filepath.Join(c.dir, "daily.db")
+	res, killed := c.run("", false, db, "demo", `{"type":"request","id":"P-1","op":"payment","amount":1234}`)
+	if killed || len(res) != 1 || !res[0].OK {
+		t.Fatalf("payment: %+v", res)
+	}
+	daily := `{"type":"request","id":"D-1","op":"daily_total"}`
+	if _, killed := c.run("after_totals", false, db, "demo", daily); !killed {
+		t.Fatal("not killed after the center's totals")
+	}
+	res, _ = c.run("", false, db, "demo", `{"type":"request","id":"S-1","op":"status","queryId":"D-1"}`, daily)
+	var final Result
+	if len(res) != 2 || json.Unmarshal(res[0].Result, &final) != nil || !final.OK || final.Totals == nil || final.Totals.Total.Sales.Amount != 1234 {
+		t.Fatalf("recovered 日計: %+v / %s", res, res[0].Result)
+	}
+	if !res[1].Replayed || res[1].Totals.SequenceNo != final.Totals.SequenceNo {
+		t.Errorf("resend: %+v", res[1])
+	}
+	sdb, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	if h, _ := sdb.History(context.Background(), false, 10); len(h) != 0 {
+		t.Errorf("the closed day is still in the reprint list: %d", len(h))
+	}
+	if reps, _ := sdb.Reports(context.Background(), "DAILY", false, 10); len(reps) != 1 {
+		t.Errorf("%d daily reports stored", len(reps))
+	}
+	if in, err := c.client.InterimTotals(context.Background()); err != nil || in.Total.Sales.Count != 0 {
+		t.Errorf("the center's day is not closed: %+v %v", in.Total, err)
+	}
+}

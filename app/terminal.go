@@ -280,7 +280,7 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 		t.holdTimer.Stop()
 	}
 	t.mu.Unlock()
-	if err := t.store.StartRequest(ctx, req.ID, req.Op, req.hash()); err != nil {
+	if err := t.store.StartRequest(ctx, req.ID, req.Op, req.hash(), practice); err != nil {
 		t.mu.Lock()
 		t.running = nil
 		t.mu.Unlock()

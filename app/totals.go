@@ -38,6 +38,7 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		}
 		return t.fail(op, code)
 	}
+	crashPoint("after_totals")
 	body, _ := json.Marshal(tot)
 	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: "QR", Body: string(body), At: t.cfg.Now(), Practice: practice}
 	if daily {

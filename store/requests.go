@@ -12,15 +12,16 @@ import (
 type Request struct {
 	ID     string
 	Op     string
-	Hash   string
-	Result string // the final result as sent, "" while running
+	Hash     string
+	Result   string // the final result as sent, "" while running
+	Practice bool
 }
 
 // Request reads a journal entry; ok is false for an id never seen.
 func (s *DB) Request(ctx context.Context, id string) (Request, bool, error) {
 	r := Request{ID: id}
 	var res sql.NullString
-	err := s.db.QueryRowContext(ctx, `SELECT op, hash, result FROM requests WHERE id=?`, id).Scan(&r.Op, &r.Hash, &res)
+	err := s.db.QueryRowContext(ctx, `SELECT op, hash, result, practice FROM requests WHERE id=?`, id).Scan(&r.Op, &r.Hash, &res, &r.Practice)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
@@ -29,8 +30,8 @@ func (s *DB) Request(ctx context.Context, id string) (Request, bool, error) {
 }
 
 // StartRequest journals a request before it runs.
-func (s *DB) StartRequest(ctx context.Context, id, op, hash string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO requests(id, op, hash, created_at) VALUES (?,?,?,?)`, id, op, hash, time.Now().Format(time.RFC3339))
+func (s *DB) StartRequest(ctx context.Context, id, op, hash string, practice bool) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO requests(id, op, hash, practice, created_at) VALUES (?,?,?,?,?)`, id, op, hash, practice, time.Now().Format(time.RFC3339))
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrWrite, err)
 	}
@@ -48,7 +49,7 @@ func (s *DB) FinishRequest(ctx context.Context, id, result string) error {
 
 // RunningRequests lists journaled requests without a final result.
 func (s *DB) RunningRequests(ctx context.Context) ([]Request, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, op, hash FROM requests WHERE result IS NULL`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, op, hash, practice FROM requests WHERE result IS NULL`)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func (s *DB) RunningRequests(ctx context.Context) ([]Request, error) {
 	var out []Request
 	for rows.Next() {
 		var r Request
-		if err := rows.Scan(&r.ID, &r.Op, &r.Hash); err != nil {
+		if err := rows.Scan(&r.ID, &r.Op, &r.Hash, &r.Practice); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

@@ -131,8 +131,8 @@ func TestRequestJournal(t *testing.T) {
 	if _, seen, _ := db.Request(ctx, "R-1"); seen {
 		t.Fatal("unknown id seen")
 	}
-	db.StartRequest(ctx, "R-1", "payment", "h1")
-	if err := db.StartRequest(ctx, "R-1", "payment", "h1"); err == nil {
+	db.StartRequest(ctx, "R-1", "payment", "h1", false)
+	if err := db.StartRequest(ctx, "R-1", "payment", "h1", false); err == nil {
 		t.Error("an id journaled twice")
 	}
 	if run, _ := db.RunningRequests(ctx); len(run) != 1 {
