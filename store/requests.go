@@ -10,8 +10,8 @@ import (
 
 // Request is one POS request in the journal.
 type Request struct {
-	ID     string
-	Op     string
+	ID       string
+	Op       string
 	Hash     string
 	Result   string // the final result as sent, "" while running
 	Practice bool
