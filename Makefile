@@ -62,14 +62,13 @@ check: vet
 vet:
 	$(GO) vet ./...
 
-# Benchmarks; the figures go to docs/benchmarks.md with the command.
+# Benchmarks; each target of design.md with its figure beside it goes to
+# docs/benchmarks.md.
 BENCH_PKGS = ./device/codes/ ./store/ ./app/
+BENCH_CMD = GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 bench: deps
-	@{ echo "# Benchmarks"; echo; echo "Written by \`make bench\` on $$(date -u +%Y-%m-%d) ($$(nproc) cores, $$(go version | cut -d' ' -f3))."; \
-	   echo "Command: \`GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)\` (one core)."; echo; \
-	   cat docs/benchmarks-targets.md; echo; echo '```'; \
-	   GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) 2>&1 | grep -E '^(Benchmark|goos|goarch|cpu|pkg)'; echo '```'; } > docs/benchmarks.md.tmp
-	mv docs/benchmarks.md.tmp docs/benchmarks.md
+	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) | tee /tmp/codepay-bench.txt
+	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" < /tmp/codepay-bench.txt
 	@cat docs/benchmarks.md
 
 # Screens rendered headless with fyne/test into docs/screens/*.png.
