@@ -47,7 +47,7 @@ FUZZTIME ?= 30s
 FUZZ_TARGETS = FuzzParser:./device/poslink/ FuzzParseRequest:./app/ FuzzConfigFile:./app/ \
                FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/
 test: deps check
-	LANG=$(LANG_RUN) $(GO) test -count=1 -timeout 30m ./...
+	LANG=$(LANG_RUN) $(GO) test -race -count=1 -timeout 40m ./...
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # The long fault runs: 100 kills, 1000 requests over a noisy line.

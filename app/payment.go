@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"math/big"
+	"sync"
 	"time"
 
 	"codepay/app/center"
@@ -164,40 +165,138 @@ func (t *Terminal) fail(op *operation, code string) *Result {
 	return t.failResult(op.req, code)
 }
 
-// scan reads frames until one holds a code. Decoding runs here, on the
-// operation's goroutine, never on the UI's; a camera that is slower than
-// the reader simply gives the newest frame each time.
+// scan reads frames until one holds a code. Capture and decoding run on
+// two goroutines, neither of them the UI's: the capture loop keeps the
+// preview at the camera's rate and leaves only the newest frame for the
+// decoder, so a slow frame never queues the next ones up.
 func (t *Terminal) scan(ctx context.Context) (codes.Result, error) {
 	if err := t.cam.Open(ctx); err != nil {
 		t.update(func(s *State) { s.Status.Camera = LinkDown })
 		return codes.Result{}, errCamera
 	}
 	defer t.cam.Close()
-	var lastPreview time.Time
-	for {
-		f, err := t.cam.Next(ctx)
-		if ctx.Err() != nil {
-			return codes.Result{}, ctx.Err()
+	ctx, cancel := context.WithCancel(ctx)
+	capDone := make(chan struct{})
+	defer func() { cancel(); <-capDone }() // the capture loop ends before Close
+	box := newLatest()
+	capErr := make(chan error, 1)
+	go func() {
+		defer close(capDone)
+		var lastPreview time.Time
+		for {
+			f, err := t.cam.Next(ctx)
+			if ctx.Err() != nil {
+				capErr <- ctx.Err()
+				return
+			}
+			if err != nil {
+				capErr <- err
+				return
+			}
+			if time.Since(lastPreview) >= time.Second/20 {
+				lastPreview = time.Now()
+				t.mu.Lock()
+				pv := append([]func(*image.Gray){}, t.previews...)
+				t.mu.Unlock()
+				for _, fn := range pv {
+					fn(f)
+				}
+			}
+			box.put(f) // copied: the camera may reuse f
 		}
+	}()
+	for {
+		f, err := box.take(ctx, capErr)
 		if err != nil {
+			if ctx.Err() != nil {
+				return codes.Result{}, ctx.Err()
+			}
 			if errors.Is(err, camera.ErrUnavailable) {
 				t.update(func(s *State) { s.Status.Camera = LinkDown })
 			}
 			return codes.Result{}, errCamera
 		}
-		if time.Since(lastPreview) >= time.Second/20 {
-			lastPreview = time.Now()
-			t.mu.Lock()
-			pv := append([]func(*image.Gray){}, t.previews...)
-			t.mu.Unlock()
-			for _, fn := range pv {
-				fn(f)
-			}
-		}
-		if r, err := t.reader.Decode(f); err == nil {
+		r, derr := t.reader.Decode(f)
+		box.release(f)
+		if derr == nil {
+			t.update(func(s *State) {
+				if s.Status.Camera == LinkDown {
+					s.Status.Camera = t.cam.Name()
+				}
+			})
 			return r, nil
 		}
 	}
+}
+
+// latest holds the newest frame for the decoder, in one of three buffers
+// that are reused: one being decoded, one waiting, one being filled.
+type latest struct {
+	mu      sync.Mutex
+	free    []*image.Gray
+	waiting *image.Gray
+	ready   chan struct{}
+}
+
+func newLatest() *latest { return &latest{ready: make(chan struct{}, 1)} }
+
+func (l *latest) put(f *image.Gray) {
+	l.mu.Lock()
+	var buf *image.Gray
+	for len(l.free) > 0 && buf == nil {
+		buf = l.free[len(l.free)-1]
+		l.free = l.free[:len(l.free)-1]
+		if buf.Rect != f.Rect {
+			buf = nil
+		}
+	}
+	if buf == nil {
+		if l.waiting != nil && l.waiting.Rect == f.Rect {
+			buf, l.waiting = l.waiting, nil // the unread frame is overwritten
+		} else {
+			buf = &image.Gray{Rect: f.Rect, Stride: f.Rect.Dx(), Pix: make([]byte, f.Rect.Dx()*f.Rect.Dy())}
+		}
+	}
+	if l.waiting != nil {
+		l.free = append(l.free, l.waiting)
+	}
+	l.mu.Unlock()
+	w := f.Rect.Dx()
+	for y := 0; y < f.Rect.Dy(); y++ {
+		copy(buf.Pix[y*w:(y+1)*w], f.Pix[y*f.Stride:y*f.Stride+w])
+	}
+	l.mu.Lock()
+	l.waiting = buf
+	l.mu.Unlock()
+	select {
+	case l.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (l *latest) take(ctx context.Context, capErr <-chan error) (*image.Gray, error) {
+	for {
+		l.mu.Lock()
+		f := l.waiting
+		l.waiting = nil
+		l.mu.Unlock()
+		if f != nil {
+			return f, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case err := <-capErr:
+			return nil, err
+		case <-l.ready:
+		}
+	}
+}
+
+func (l *latest) release(f *image.Gray) {
+	l.mu.Lock()
+	l.free = append(l.free, f)
+	l.mu.Unlock()
 }
 
 func randDigits(n int) string {

@@ -70,6 +70,7 @@ func TestScreensRenderAsGoldens(t *testing.T) {
 			u := New(a, term, nil)
 			w := test.NewTempWindow(t, u.Content())
 			w.Resize(kiosk)
+			drain() // the first state, as the event loop would draw it
 			u.render(c.state)
 			test.AssertRendersToMarkup(t, filepath.Join("states", c.name+".xml"), w.Canvas())
 			shot(t, w, c.name)
@@ -93,6 +94,7 @@ func TestMenuFlow(t *testing.T) {
 	}
 	u := New(a, term, nil)
 	w := test.NewTempWindow(t, u.Content())
+	drain()
 	w.SetPadded(false) // as in the kiosk: the swipe strip is flush with the screen's edge
 	w.Resize(kiosk)
 
@@ -182,6 +184,7 @@ func TestMenuFlow(t *testing.T) {
 
 func TestCustomerDisplayShowsNoStaffDetails(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(&theme.Kiosk{})
+	drain()
 	c := NewCustomerDisplay()
 	w := test.NewTempWindow(t, c.Content())
 	w.Resize(fyne.NewSize(1024, 600))
@@ -242,4 +245,5 @@ func tapText(t *testing.T, w fyne.Window, label string) {
 		t.Fatalf("no button %q on screen", label)
 	}
 	test.Tap(found)
+	drain() // what the tap made the app publish
 }

@@ -139,7 +139,7 @@ func (p *PosPanel) send(req app.Request) {
 	req.Type, req.Seq = "request", n
 	req.ID = fmt.Sprintf("PNL-%s-%d", time.Now().Format("20060102150405"), n)
 	body, _ := json.Marshal(req)
-	go p.term.Handle(body, func(msg any) { fyne.Do(func() { p.onReply(msg) }) })
+	go p.term.Handle(body, func(msg any) { uiDo(func() { p.onReply(msg) }) })
 }
 
 func (p *PosPanel) onReply(msg any) {

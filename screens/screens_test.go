@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"sync"
 	"image/png"
 	"net"
 	"os"
@@ -57,12 +58,47 @@ func newTerminal(t *testing.T, customer *app.DemoCustomer) *app.Terminal {
 	return term
 }
 
+// uiQueue stands in for the driver's event loop: the app's goroutines
+// queue UI work, and the test goroutine runs it (drain), so widgets are
+// only ever touched by one goroutine, as in the real app.
+var uiQueue struct {
+	mu sync.Mutex
+	fs []func()
+}
+
+func TestMain(m *testing.M) {
+	uiDo = func(f func()) {
+		uiQueue.mu.Lock()
+		uiQueue.fs = append(uiQueue.fs, f)
+		uiQueue.mu.Unlock()
+	}
+	os.Exit(m.Run())
+}
+
+// drain runs the queued UI work on the calling (test) goroutine.
+func drain() {
+	for {
+		uiQueue.mu.Lock()
+		fs := uiQueue.fs
+		uiQueue.fs = nil
+		uiQueue.mu.Unlock()
+		if len(fs) == 0 {
+			return
+		}
+		for _, f := range fs {
+			f()
+		}
+	}
+}
+
 func waitPhase(t *testing.T, term *app.Terminal, p app.Phase) app.State {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		drain()
 		s := term.State()
 		if s.Phase == p {
+			drain()
 			return s
 		}
 		if time.Now().After(deadline) {
@@ -126,6 +162,7 @@ func TestDemoPaymentOnScreen(t *testing.T) {
 	ui := New(a, term, panel)
 	w := test.NewTempWindow(t, ui.Content())
 	w.Resize(kiosk)
+	drain()
 	if s := texts(ui.body); !strings.Contains(s, "コード決済") {
 		t.Fatalf("決済初期画面 not shown: %q", s)
 	}
@@ -151,7 +188,7 @@ func TestDemoPaymentOnScreen(t *testing.T) {
 	}
 	// The panel shows the POS's result.
 	deadline := time.Now().Add(3 * time.Second)
-	for !strings.Contains(panel.log.Text, "支払 OK PayPay ¥1,980") {
+	for drain(); !strings.Contains(panel.log.Text, "支払 OK PayPay ¥1,980"); drain() {
 		if time.Now().After(deadline) {
 			t.Fatalf("panel log %q", panel.log.Text)
 		}

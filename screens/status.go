@@ -54,6 +54,7 @@ func (b *statusBar) update(s app.Status) {
 	if s.Unsettled > 0 {
 		b.unsettled.SetText(b.tr.T("status.unsettled", "N", s.Unsettled))
 	}
+	b.box.Refresh() // lay the row out again: a shorter text frees its width
 }
 
 func practiceBanner(tr *i18n.Localizer) fyne.CanvasObject {

@@ -68,7 +68,7 @@ func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
 		u.root = container.NewStack(main)
 	}
 	term.OnPreview(u.onPreview)
-	term.Subscribe(func(s app.State) { fyne.Do(func() { u.render(s) }) })
+	term.Subscribe(func(s app.State) { uiDo(func() { u.render(s) }) })
 	return u
 }
 
@@ -88,7 +88,7 @@ func (u *UI) Content() fyne.CanvasObject { return u.root }
 // frame is copied (scaled down) before the UI goroutine gets it.
 func (u *UI) onPreview(f *image.Gray) {
 	small := downscale(f)
-	fyne.Do(func() {
+	uiDo(func() {
 		u.preview.Image = small
 		u.preview.Refresh()
 		if u.customer != nil {
@@ -230,3 +230,8 @@ func (u *UI) idleOrMenu() fyne.CanvasObject {
 	}
 	return idleScreen(tr)
 }
+
+// uiDo runs f on the UI goroutine; the app's events arrive on others.
+// Tests replace it with a queue they drain on their own goroutine, as the
+// real driver's event loop does.
+var uiDo = fyne.Do

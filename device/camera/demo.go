@@ -53,6 +53,9 @@ func (d *Demo) Close() error { return nil }
 
 // Next implements Camera.
 func (d *Demo) Next(ctx context.Context) (*image.Gray, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	d.mu.Lock()
 	wait := time.Until(d.last.Add(time.Second / time.Duration(d.FPS)))
 	d.mu.Unlock()
