@@ -2,12 +2,12 @@ package screens
 
 import (
 	"context"
-	"sync"
 	"image/png"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
