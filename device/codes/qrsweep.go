@@ -3,6 +3,7 @@ package codes
 import (
 	"image"
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -12,16 +13,59 @@ import (
 
 // sweepQR is ZXing's QR detection with a wider net. Perspective (a code
 // held at an angle) makes the module size, and so the dimension that
-// gozxing derives from it, wrong by a few modules; gozxing then samples the
-// wrong grid and gives up. Here the finder patterns are found as gozxing
-// finds them, and every plausible dimension near the estimate is sampled,
-// with and without the alignment pattern, nearest first.
+// gozxing derives from it, wrong by a few modules; and a run of data
+// modules can look like a finder pattern and be picked instead of the real
+// one. Here every plausible triple of the finder-pattern candidates is
+// tried (gozxing's choice first), and for each every plausible dimension
+// near the estimate, with and without the alignment pattern.
 func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}) (string, bool) {
-	info, err := detector.NewFinderPatternFinder(bm, nil).Find(hints)
-	if err != nil {
-		return "", false
+	finder := detector.NewFinderPatternFinder(bm, nil)
+	info, err := finder.Find(hints)
+	if err == nil {
+		if s, ok := tryTriple(bm, dec, hints, info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()); ok {
+			return s, true
+		}
 	}
-	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	cands := finder.GetPossibleCenters()
+	if len(cands) > 8 {
+		sort.Slice(cands, func(i, j int) bool { return cands[i].GetCount() > cands[j].GetCount() })
+		cands = cands[:8]
+	}
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				a, b, c := cands[i], cands[j], cands[k]
+				if !alike(a, b, c) {
+					continue
+				}
+				bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(a, b, c)
+				if info != nil && tl == gozxing.ResultPoint(info.GetTopLeft()) && tr == gozxing.ResultPoint(info.GetTopRight()) && bl == gozxing.ResultPoint(info.GetBottomLeft()) {
+					continue // tried above
+				}
+				if s, ok := tryTriple(bm, dec, hints, tl.(*detector.FinderPattern), tr.(*detector.FinderPattern), bl.(*detector.FinderPattern)); ok {
+					return s, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// alike keeps triples whose module sizes agree and whose sides could be a
+// code's (near a right angle, similar lengths even under perspective).
+func alike(a, b, c *detector.FinderPattern) bool {
+	lo := math.Min(a.GetEstimatedModuleSize(), math.Min(b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()))
+	hi := math.Max(a.GetEstimatedModuleSize(), math.Max(b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()))
+	if hi > 1.5*lo {
+		return false
+	}
+	ds := []float64{gozxing.ResultPoint_Distance(a, b), gozxing.ResultPoint_Distance(b, c), gozxing.ResultPoint_Distance(a, c)}
+	sort.Float64s(ds)
+	// The two legs of the right angle, and the diagonal about √2 of them.
+	return ds[1] < 2*ds[0] && ds[2] > 1.2*ds[1] && ds[2] < 1.7*ds[1] && ds[0] > 7*lo
+}
+
+func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, tl, tr, bl *detector.FinderPattern) (string, bool) {
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if ms < 1 {
 		return "", false

@@ -50,6 +50,7 @@ type Reader struct {
 	qrDec   *decoder.Decoder
 	qrHints map[gozxing.DecodeHintType]interface{}
 	hard    map[gozxing.DecodeHintType]interface{}
+	pure    map[gozxing.DecodeHintType]interface{}
 	oneD    map[gozxing.DecodeHintType]interface{}
 	grey    *image.Gray
 	sharp   *image.Gray
@@ -72,6 +73,10 @@ func NewReader(formats ...Format) *Reader {
 		qrDec:   decoder.NewDecoder(),
 		hard: map[gozxing.DecodeHintType]interface{}{
 			gozxing.DecodeHintType_TRY_HARDER:    true,
+			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+		},
+		pure: map[gozxing.DecodeHintType]interface{}{
+			gozxing.DecodeHintType_PURE_BARCODE:  true,
 			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
 		},
 		// 1D codes without TRY_HARDER: 15 rows instead of every row and no
@@ -165,6 +170,13 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		}
 	}
 	if res, ok := r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard); ok {
+		return res, true
+	}
+	// An upright code on a clean background (a screenshot, a generated
+	// image): read the grid straight off its bounding box. It fails fast on
+	// photos, and it rescues the rare clean code where a run of data
+	// modules passes for a finder pattern.
+	if res, ok := r.try(r.qr, hybrid, r.pure); ok {
 		return res, true
 	}
 	r.sharp = sharpened(g, r.sharp)

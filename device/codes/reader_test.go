@@ -2,6 +2,7 @@ package codes
 
 import (
 	"image"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"sort"
@@ -124,5 +125,32 @@ func BenchmarkDecodeRealPhotos(b *testing.B) {
 			b.ReportMetric(float64(per[len(per)/2].Microseconds())/1000, "median-ms")
 			b.ReportMetric(float64(per[len(per)*95/100].Microseconds())/1000, "p95-ms")
 		})
+	}
+}
+
+// Clean, generated codes (screenshots, gencode) must always read. These
+// texts made gozxing take a run of data modules for a finder pattern.
+func TestCleanCodesAlwaysRead(t *testing.T) {
+	texts := []string{
+		"hQVKUFFSMWESTwQxWJkAVwoxWJkAAHRRMRgf", "hQVKUFFSMWESTwQxWJkAVwoxWJkAABZyN3hP",
+		"hQVKUFFSMWESTwQxWJkAVwoxWJkAACRQIzIP", "hQVKUFFSMWESTwQxWJkAVwoxWJkAAJCQOTSf",
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	for i := 0; i < 500; i++ {
+		digits := "3158990000"
+		for len(digits) < 19 {
+			digits += string(rune('0' + rng.IntN(10)))
+		}
+		texts = append(texts, EncodeJPQR("31589900", digits))
+	}
+	r := NewReader()
+	for _, text := range texts {
+		img, err := Encode(text, QR, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := r.Decode(img); err != nil || res.Text != text {
+			t.Errorf("%q: %v %q", text, err, res.Text)
+		}
 	}
 }
