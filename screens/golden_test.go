@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -246,4 +247,48 @@ func tapText(t *testing.T, w fyne.Window, label string) {
 	}
 	test.Tap(found)
 	drain() // what the tap made the app publish
+}
+
+// TestMenuPagesRenderAsGoldens: every page of the staff menu.
+func TestMenuPagesRenderAsGoldens(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		page     menuPage
+		practice bool
+		pending  string
+	}{
+		{"drawer", pageDrawer, false, ""},
+		{"password", pagePassword, false, ""},
+		{"menu", pageMenu, false, ""},
+		{"daily_group", pageDaily, false, ""},
+		{"qr_group", pageQR, false, ""},
+		{"confirm_daily", pageConfirm, false, app.OpDailyTotal},
+		{"confirm_batch", pageConfirm, false, app.OpBatchDaily},
+		{"daily_reprint_list", pageDailyList, false, ""},
+		{"unsettled_list", pageUnsettled, false, ""},
+		{"practice_menu", pageMenu, true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			a.Settings().SetTheme(&theme.Kiosk{})
+			term := newTerminal(t, app.NewDemoCustomer())
+			term.EnsurePassword("1234")
+			if c.page != pageDrawer && c.page != pagePassword {
+				if err := term.Login(context.Background(), "1234"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			u := New(a, term, nil)
+			w := test.NewTempWindow(t, u.Content())
+			w.SetPadded(false)
+			w.Resize(kiosk)
+			drain()
+			term.SetPractice(c.practice)
+			drain()
+			u.menu.pending = c.pending
+			u.menu.show(c.page)
+			test.AssertRendersToMarkup(t, filepath.Join("menu", c.name+".xml"), w.Canvas())
+			shot(t, w, "menu_page_"+c.name)
+		})
+	}
 }

@@ -231,7 +231,7 @@ func (m *menuUI) dailyList(tr *i18n.Localizer) fyne.CanvasObject {
 	buttons := container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(pageQR) }), bigButton(tr.T("result.ok"), ok)))
 	top := heading(tr.T("menu.daily_reprint_choose"))
 	if len(reps) == 0 {
-		return screen(top, centred(tr.T("reprint.empty")), buttons)
+		return screen(top, centred(tr.T("menu.daily_reprint_empty")), buttons)
 	}
 	return container.NewBorder(top, buttons, nil, nil, list)
 }
