@@ -5,11 +5,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"time"
@@ -147,16 +145,11 @@ func startSim(dbPath string, log *slog.Logger) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sim.ServeLoopback()
 	if err != nil {
 		sim.Close()
 		return "", nil, err
 	}
-	go func() {
-		if err := sim.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) {
-			log.Error("center simulator", "err", err)
-		}
-	}()
-	log.Info("embedded center simulator", "url", "http://"+l.Addr().String())
-	return "http://" + l.Addr().String(), func() { l.Close(); sim.Close() }, nil
+	log.Info("embedded center simulator", "url", url)
+	return url, func() { stop(); sim.Close() }, nil
 }

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"image"
-	"net"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -41,13 +40,12 @@ func newRig(t testing.TB, simOpt center.SimOptions) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sim.ServeLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	go sim.Serve(l)
-	t.Cleanup(func() { l.Close(); sim.Close() })
-	r.sim, r.url = sim, "http://"+l.Addr().String()
+	t.Cleanup(func() { stop(); sim.Close() })
+	r.sim, r.url = sim, url
 	r.client, err = center.NewClient(center.Config{BaseURL: r.url, APIKey: "key1", APISecret: "secret1", MerchantID: "M001", TerminalID: "T0001",
 		PayTimeout: 2 * time.Second, OtherTimeout: 2 * time.Second, SettleFor: 3 * time.Second, RetryEvery: 200 * time.Millisecond})
 	if err != nil {

@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"image/png"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,13 +33,12 @@ func newTerminal(t *testing.T, customer *app.DemoCustomer) *app.Terminal {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := sim.ServeLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	go sim.Serve(l)
-	t.Cleanup(func() { l.Close(); sim.Close() })
-	cl, err := center.NewClient(center.Config{BaseURL: "http://" + l.Addr().String(), APIKey: "k", APISecret: "s", TerminalID: "T0001"})
+	t.Cleanup(func() { stop(); sim.Close() })
+	cl, err := center.NewClient(center.Config{BaseURL: url, APIKey: "k", APISecret: "s", TerminalID: "T0001"})
 	if err != nil {
 		t.Fatal(err)
 	}

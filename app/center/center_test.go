@@ -39,13 +39,12 @@ func simOn(t *testing.T, opt SimOptions) (*Sim, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := s.ServeLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
-	go s.Serve(l)
-	t.Cleanup(func() { l.Close(); s.Close() })
-	return s, "http://" + l.Addr().String()
+	t.Cleanup(func() { stop(); s.Close() })
+	return s, url
 }
 
 func clientFor(t *testing.T, url string, mod ...func(*Config)) *Client {

@@ -606,3 +606,20 @@ func TLSListener(l net.Listener, certFile, keyFile string) (net.Listener, error)
 	}
 	return tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
 }
+
+// ServeLoopback runs the simulator on a free loopback port (the demo's
+// embedded center, and the tests') and returns its URL and a stop func.
+func (s *Sim) ServeLoopback() (string, func(), error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.Serve(l); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.opt.Log.Error("center simulator", "err", err)
+		}
+	}()
+	return "http://" + l.Addr().String(), func() { l.Close(); <-done }, nil
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net"
 	"os"
 	"path/filepath"
 	"sync"
@@ -94,10 +93,12 @@ func noisyRun(t *testing.T, n, perByte, perChunk int, op string) {
 		t.Fatal(err)
 	}
 	defer sim.Close()
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	go sim.Serve(l)
-	defer l.Close()
-	cl, _ := center.NewClient(center.Config{BaseURL: "http://" + l.Addr().String(), APIKey: "k", APISecret: "s", TerminalID: "T0001"})
+	url, stopSim, err := sim.ServeLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopSim()
+	cl, _ := center.NewClient(center.Config{BaseURL: url, APIKey: "k", APISecret: "s", TerminalID: "T0001"})
 	db, err := store.Open(filepath.Join(t.TempDir(), "codepay.db"))
 	if err != nil {
 		t.Fatal(err)

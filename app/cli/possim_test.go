@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -39,9 +38,11 @@ func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, _ := net.Listen("tcp", "127.0.0.1:0")
-	go sim.Serve(l)
-	cl, _ := center.NewClient(center.Config{BaseURL: "http://" + l.Addr().String(), APIKey: "k", APISecret: "s", TerminalID: "T0001"})
+	url, stopSim, err := sim.ServeLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, _ := center.NewClient(center.Config{BaseURL: url, APIKey: "k", APISecret: "s", TerminalID: "T0001"})
 	db, err := store.Open(filepath.Join(t.TempDir(), "codepay.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +84,7 @@ func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf)
 		cancel()
 		master.Close()
 		slave.Close()
-		l.Close()
+		stopSim()
 		sim.Close()
 		db.Close()
 	})
