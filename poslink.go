@@ -18,7 +18,12 @@ func startPOSLink(ctx context.Context, s app.Settings, term *app.Terminal, log *
 	}
 	term.SetLinkStatus(app.LinkDown)
 	var sess *poslink.Session
-	sess = poslink.NewSession(poslink.Options{}, func(body []byte) {
+	// The light follows the port, and goes out when a frame to the POS is
+	// given up after four sendings (pos-link.md rule 3).
+	opt := poslink.Options{OnState: func(up bool) {
+		term.SetLinkStatus(map[bool]string{true: app.LinkUp, false: app.LinkDown}[up])
+	}}
+	sess = poslink.NewSession(opt, func(body []byte) {
 		term.Handle(body, func(msg any) {
 			b, err := json.Marshal(msg)
 			if err == nil {
