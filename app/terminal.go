@@ -378,6 +378,8 @@ func (t *Terminal) status(ctx context.Context, req Request) *Result {
 	t.mu.Lock()
 	if t.running != nil {
 		res.State, res.Running = "busy", t.running.req.ID
+	} else if t.state.Phase == PhaseRecovering {
+		res.State = "busy" // settling what a power failure left open
 	}
 	if t.state.Status.Center == LinkDown {
 		res.State = "offline"
