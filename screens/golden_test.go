@@ -214,6 +214,13 @@ func TestCustomerDisplayShowsNoStaffDetails(t *testing.T) {
 // tapText taps the first button whose text is label.
 func tapText(t *testing.T, w fyne.Window, label string) {
 	t.Helper()
+	test.Tap(findButton(t, w, label))
+	drain() // what the tap made the app publish
+}
+
+// findButton finds the first visible button whose text is label.
+func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+	t.Helper()
 	var found *widget.Button
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -245,8 +252,7 @@ func tapText(t *testing.T, w fyne.Window, label string) {
 	if found == nil {
 		t.Fatalf("no button %q on screen", label)
 	}
-	test.Tap(found)
-	drain() // what the tap made the app publish
+	return found
 }
 
 // TestMenuPagesRenderAsGoldens: every page of the staff menu.

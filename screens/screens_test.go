@@ -218,3 +218,39 @@ func TestErrorScreenShowsCodeMessageAndRemedy(t *testing.T) {
 	}
 	shot(t, w, "error_Q1ET0006")
 }
+
+// [OK] acts once however fast it is tapped (the manual warns against
+// repeated taps): two taps on the cancel confirmation make one cancel.
+func TestOKActsOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	customer := app.NewDemoCustomer()
+	term := newTerminal(t, customer)
+	ui := New(a, term, nil)
+	w := test.NewTempWindow(t, ui.Content())
+	w.Resize(kiosk)
+	results := make(chan *app.Result, 4)
+	reply := func(msg any) {
+		if r, ok := msg.(*app.Result); ok {
+			results <- r
+		}
+	}
+	term.Handle([]byte(`{"type":"request","id":"P-1","op":"payment","amount":800}`), reply)
+	waitPhase(t, term, app.PhaseDone)
+	<-results
+	term.Handle([]byte(`{"type":"request","id":"R-1","op":"refund","slipNo":"00001"}`), reply)
+	waitPhase(t, term, app.PhaseConfirm)
+	ok := findButton(t, w, "OK")
+	test.Tap(ok)
+	test.Tap(ok)
+	res := <-results
+	if !res.OK || res.Txn.Kind != "cancel" {
+		t.Fatalf("cancel: %+v %+v", res.Txn, res.Error)
+	}
+	waitPhase(t, term, app.PhaseDone)
+	select {
+	case r := <-results:
+		t.Fatalf("a second result: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
+}
