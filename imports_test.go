@@ -35,3 +35,17 @@ func TestLowerLayersDoNotImportUpper(t *testing.T) {
 		}
 	}
 }
+
+// Screens reach the terminal through app only: no SQL, serial or camera.
+func TestScreensImportOnlyAppI18nTheme(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{join .Imports " "}}`, "./screens").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	for _, imp := range strings.Fields(string(out)) {
+		if strings.HasPrefix(imp, "codepay/") && imp != "codepay/app" && imp != "codepay/i18n" && imp != "codepay/theme" &&
+			imp != "codepay/app/center" {
+			t.Errorf("screens imports %s", imp)
+		}
+	}
+}

@@ -470,3 +470,10 @@ func (t *Terminal) newCenterID(prefix string) string {
 
 // JST is Japan time: slips and totals are in it whatever the machine's zone.
 var JST = time.FixedZone("JST", 9*60*60)
+
+// Txn and Report are the store's records as the screens see them, so that
+// screens depend on app alone.
+type (
+	Txn    = store.Txn
+	Report = store.Report
+)

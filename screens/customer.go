@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"codepay/app"
-	"codepay/device/codes"
 	"codepay/i18n"
 	"codepay/theme"
 )
@@ -70,12 +69,8 @@ func (c *CustomerDisplay) render(s app.State) {
 		objs = append(objs, c.lines("pay.processing", nil)...)
 	case app.PhaseDone:
 		if s.Txn != nil && s.Op == app.OpPayment {
-			var langs []string
-			if b, ok := codes.BrandByName(s.Txn.Brand); ok {
-				langs = b.Langs
-			}
 			objs = append(objs, heading(i18n.Yen(s.Txn.Amount)))
-			objs = append(objs, c.lines("pay.done", langs)...)
+			objs = append(objs, c.lines("pay.done", app.CustomerLangs(s.Txn.Brand))...)
 		}
 	case app.PhaseError:
 		if s.Op == app.OpPayment {

@@ -21,17 +21,15 @@ import (
 type menuPage string
 
 const (
-	pageNone        menuPage = ""
-	pageDrawer      menuPage = "drawer"
-	pagePassword    menuPage = "password"
-	pageMenu        menuPage = "menu"
-	pageDaily       menuPage = "daily"
-	pageQR          menuPage = "qr"
-	pagePractice    menuPage = "practice"
-	pageConfirm     menuPage = "confirm_op"
-	pageDailyList   menuPage = "daily_list"
-	pageSalesReport menuPage = "sales"
-	pageUnsettled   menuPage = "unsettled"
+	pageNone      menuPage = ""
+	pageDrawer    menuPage = "drawer"
+	pagePassword  menuPage = "password"
+	pageMenu      menuPage = "menu"
+	pageDaily     menuPage = "daily"
+	pageQR        menuPage = "qr"
+	pageConfirm   menuPage = "confirm_op"
+	pageDailyList menuPage = "daily_list"
+	pageUnsettled menuPage = "unsettled"
 )
 
 // menuUI holds the menu's view state.
@@ -42,10 +40,21 @@ type menuUI struct {
 	pending  string // the operation awaiting [QR] → [OK]
 	password string
 	message  string
+	// The lists of 日計再印字 and 要確認 are read from the store once, when
+	// their page opens, not at every redraw.
+	reports   []app.Report
+	unsettled []app.Txn
+	listErr   error
 }
 
 func (m *menuUI) show(p menuPage) {
 	m.page = p
+	switch p {
+	case pageDailyList:
+		m.reports, m.listErr = m.u.term.DailyHistory(context.Background())
+	case pageUnsettled:
+		m.unsettled, m.listErr = m.u.term.Unsettled(context.Background())
+	}
 	m.u.refresh()
 }
 
@@ -151,7 +160,7 @@ func (m *menuUI) qrMenu(tr *i18n.Localizer) fyne.CanvasObject {
 // unsettledList is the 要確認 list: payments whose outcome the center has
 // not told yet; the terminal keeps asking in the background.
 func (m *menuUI) unsettledList(tr *i18n.Localizer) fyne.CanvasObject {
-	list, err := m.u.term.Unsettled(context.Background())
+	list, err := m.unsettled, m.listErr
 	if err != nil {
 		return screen(heading(tr.T("error.QRNE0105.message")))
 	}
@@ -211,7 +220,7 @@ func (m *menuUI) run(op string) {
 
 // dailyList is the 日計再印字 list.
 func (m *menuUI) dailyList(tr *i18n.Localizer) fyne.CanvasObject {
-	reps, err := m.u.term.DailyHistory(context.Background())
+	reps, err := m.reports, m.listErr
 	if err != nil {
 		return screen(heading(tr.T("error.QRNE0105.message")))
 	}

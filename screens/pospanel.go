@@ -12,8 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"codepay/app"
-	"codepay/app/center"
-	"codepay/device/codes"
 	"codepay/i18n"
 )
 
@@ -60,23 +58,16 @@ func NewPosPanel(term *app.Terminal, customer *app.DemoCustomer) *PosPanel {
 		p.button(p.tr.T("posp.interim"), func() { p.send(app.Request{Op: app.OpInterimTotal}) }),
 	)
 
-	var brands []string
-	for _, b := range codes.Brands {
-		brands = append(brands, b.Name)
-	}
-	var scenarios []string
-	for _, s := range center.Scenarios {
-		scenarios = append(scenarios, s.Name)
-	}
+	brands, scenarios, formats := app.DemoChoices()
 	brand0, scenario0, f0 := customer.Chosen()
 	brandSel := widget.NewSelect(brands, nil)
 	scenarioSel := widget.NewSelect(scenarios, nil)
-	formatSel := widget.NewSelect([]string{string(codes.QR), string(codes.Code128)}, nil)
+	formatSel := widget.NewSelect(formats, nil)
 	brandSel.SetSelected(brand0)
 	scenarioSel.SetSelected(scenario0)
-	formatSel.SetSelected(string(f0))
+	formatSel.SetSelected(f0)
 	choose := func(string) {
-		customer.Choose(brandSel.Selected, scenarioSel.Selected, codes.Format(formatSel.Selected))
+		customer.Choose(brandSel.Selected, scenarioSel.Selected, formatSel.Selected)
 	}
 	brandSel.OnChanged, scenarioSel.OnChanged, formatSel.OnChanged = choose, choose, choose
 
@@ -159,7 +150,7 @@ func (p *PosPanel) onReply(msg any) {
 	case res.OK && res.Totals != nil:
 		p.addLog(p.tr.T("posp.result_totals", "Op", op, "N", res.Totals.Total.Net.Count, "Amount", i18n.Yen(res.Totals.Total.Net.Amount)))
 	case res.OK:
-		p.addLog(op + " OK")
+		p.addLog(op + " " + p.tr.T("result.ok"))
 	default:
 		p.addLog(p.tr.T("posp.result_ng", "Op", op, "Code", res.Error.Code, "Message", oneLine(res.Error.Message)))
 	}

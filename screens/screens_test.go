@@ -199,7 +199,7 @@ func TestErrorScreenShowsCodeMessageAndRemedy(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(&theme.Kiosk{})
 	customer := app.NewDemoCustomer()
-	customer.Choose("PayPay", "insufficient", codes.QR)
+	customer.Choose("PayPay", "insufficient", string(codes.QR))
 	term := newTerminal(t, customer)
 	panel := NewPosPanel(term, customer)
 	ui := New(a, term, panel)

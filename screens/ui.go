@@ -212,7 +212,7 @@ func (u *UI) idleOrMenu() fyne.CanvasObject {
 	switch u.menu.page {
 	case pagePassword:
 		return u.menu.passwordPage(tr)
-	case pageMenu, pagePractice:
+	case pageMenu:
 		return u.menu.mainMenu(tr)
 	case pageDaily:
 		if u.term.Practice() {

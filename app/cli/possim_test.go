@@ -128,7 +128,7 @@ abort => NOT_ABORTABLE
 
 	// A customer who holds nothing up: the payment waits, a second request
 	// is BUSY, then abort ends the first.
-	customer.Choose("none", "ok", codes.QR)
+	customer.Choose("none", "ok", string(codes.QR))
 	script = `
 pay 300 & => ABORTED
 pay 400 => BUSY
@@ -142,7 +142,7 @@ wait
 		t.Errorf("after abort the terminal shows %s", st.Phase)
 	}
 	// A refund waiting for [OK] on the terminal.
-	customer.Choose("PayPay", "ok", codes.QR)
+	customer.Choose("PayPay", "ok", string(codes.QR))
 	pos.RunScript(strings.NewReader("pay 800 => ok"), true)
 	done := make(chan *app.Result, 1)
 	go func() { r, _ := pos.Command("refund slip 00004"); done <- pos.Do(r) }()
