@@ -331,8 +331,13 @@ func TestOnlineTestAndSalesReport(t *testing.T) {
 	if o := r.term.State().Online; o == nil || !o.OK || o.TerminalStatus != "ACTIVE" || o.RoundTrip <= 0 {
 		t.Fatalf("online test: %+v", o)
 	}
+	// The result is on screen a moment before the operation has stored it;
+	// a tap in that moment still takes the terminal back to idle.
 	r.term.Dismiss()
-	r.term.StartLocal(OpSalesReport)
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+	if !r.term.StartLocal(OpSalesReport) {
+		t.Fatal("売上報告 refused on an idle terminal")
+	}
 	waitFor(t, func() bool { s := r.term.State(); return s.Phase == PhaseSales && s.Sales.Step == 1 })
 	form := r.term.State().Sales
 	if len(form.Format.Extra) != 60 {
