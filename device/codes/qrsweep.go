@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/common"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/detector"
 	xdraw "golang.org/x/image/draw"
@@ -17,7 +18,8 @@ import (
 // modules can look like a finder pattern and be picked instead of the real
 // one. Here every plausible triple of the finder-pattern candidates is
 // tried (gozxing's choice first), and for each every plausible dimension
-// near the estimate, with and without the alignment pattern.
+// near the estimate, with and without the alignment pattern, and then
+// through all of its alignment patterns.
 func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}) (string, bool) {
 	finder := detector.NewFinderPatternFinder(bm, nil)
 	info, err := finder.Find(hints)
@@ -56,7 +58,7 @@ func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.Deco
 func alike(a, b, c *detector.FinderPattern) bool {
 	lo := math.Min(a.GetEstimatedModuleSize(), math.Min(b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()))
 	hi := math.Max(a.GetEstimatedModuleSize(), math.Max(b.GetEstimatedModuleSize(), c.GetEstimatedModuleSize()))
-	if hi > 1.5*lo {
+	if hi > 1.8*lo { // the far finder pattern of a tilted code looks smaller
 		return false
 	}
 	ds := []float64{gozxing.ResultPoint_Distance(a, b), gozxing.ResultPoint_Distance(b, c), gozxing.ResultPoint_Distance(a, c)}
@@ -102,6 +104,16 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 			}
 			if res, err := dec.Decode(bits, hints); err == nil {
 				return res.GetText(), true
+			}
+		}
+		if len(ver.GetAlignmentPatternCenters()) < 3 {
+			continue // one alignment pattern at most: tried above
+		}
+		for _, ap := range aps { // the corner found may be an inner pattern
+			if bits, ok := alignedGrid(bm, tl, tr, bl, ap, ms, dim); ok {
+				if res, err := dec.Decode(bits, hints); err == nil {
+					return res.GetText(), true
+				}
 			}
 		}
 	}
@@ -156,4 +168,142 @@ func upscaled(g *image.Gray, k int) *image.Gray {
 	o := image.NewGray(image.Rect(0, 0, k*g.Rect.Dx(), k*g.Rect.Dy()))
 	xdraw.CatmullRom.Scale(o, o.Rect, g, g.Rect, xdraw.Src, nil)
 	return o
+}
+
+// alignedGrid samples a code of dimension dim through every alignment
+// pattern it has, one perspective transform per cell between them, as
+// zxing-cpp does. A single transform through the finder patterns drifts by
+// the far corner when the code is strongly tilted or the paper bends; the
+// alignment patterns pin the grid down where the data is.
+func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, corner *detector.AlignmentPattern, ms float64, dim int) (*gozxing.BitMatrix, bool) {
+	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+	if err != nil {
+		return nil, false
+	}
+	at := ver.GetAlignmentPatternCenters()
+	n := len(at)
+	if n < 2 {
+		return nil, false // version 1 has no alignment pattern to pin
+	}
+	// The first guess: through the finder patterns and, when it was found,
+	// the bottom-right alignment pattern, which catches the perspective.
+	global := detector.Detector_createTransform(tl, tr, bl, corner, dim)
+	model := func(x, y float64) (float64, float64) {
+		p := []float64{x, y}
+		global.TransformPoints(p)
+		return p[0], p[1]
+	}
+	edge := float64(dim) - 3.5
+	anchors := []point{{3.5, 3.5}, {edge, 3.5}, {3.5, edge}}
+	seen := []point{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	isFinder := func(i, j int) bool { return (i == 0 || j == 0) && (i+j == 0 || i == n-1 || j == n-1) }
+	found := make([][]*point, n)
+	for j := range found {
+		found[j] = make([]*point, n)
+	}
+	// Two passes: a wide search around the first guess, then a perspective
+	// fitted to all that was found, and a narrow search around that, which
+	// drops the false patterns a wide search may pick up in the data.
+	for pass, reach := range []float64{4.5, 2} {
+		src, dst := append([]point(nil), anchors...), append([]point(nil), seen...)
+		for j := 0; j < n; j++ {
+			for i := 0; i < n; i++ {
+				found[j][i] = nil
+				if isFinder(i, j) {
+					continue
+				}
+				mx, my := float64(at[i])+0.5, float64(at[j])+0.5
+				gx, gy := model(mx, my)
+				// Modules are smaller on the far side of a tilted code.
+				ax, ay := model(mx+1, my)
+				bx, by := model(mx, my+1)
+				local := (math.Hypot(ax-gx, ay-gy) + math.Hypot(bx-gx, by-gy)) / 2
+				if local < ms/3 || local > ms*3 {
+					local = ms
+				}
+				if ap := alignmentNear(bm, gx, gy, local, reach); ap != nil {
+					found[j][i] = &point{ap.GetX(), ap.GetY()}
+					src, dst = append(src, point{mx, my}), append(dst, *found[j][i])
+				}
+			}
+		}
+		if pass == 1 || len(src) < 5 {
+			break
+		}
+		hm, ok := fitHomography(src, dst)
+		if !ok {
+			break
+		}
+		model = hm.apply
+	}
+	grid := make([][]point, n)
+	for j := range grid {
+		grid[j] = make([]point, n)
+		for i := range grid[j] {
+			if found[j][i] != nil {
+				grid[j][i] = *found[j][i]
+			} else {
+				grid[j][i].x, grid[j][i].y = model(float64(at[i])+0.5, float64(at[j])+0.5)
+			}
+		}
+	}
+	bits, _ := gozxing.NewBitMatrix(dim, dim)
+	w, h := bm.GetWidth(), bm.GetHeight()
+	p := make([]float64, 2)
+	for j := 0; j+1 < n; j++ {
+		for i := 0; i+1 < n; i++ {
+			x0, x1 := float64(at[i])+0.5, float64(at[i+1])+0.5
+			y0, y1 := float64(at[j])+0.5, float64(at[j+1])+0.5
+			p00, p10, p11, p01 := grid[j][i], grid[j][i+1], grid[j+1][i+1], grid[j+1][i]
+			t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+				x0, y0, x1, y0, x1, y1, x0, y1,
+				p00.x, p00.y, p10.x, p10.y, p11.x, p11.y, p01.x, p01.y)
+			// The outer cells reach to the code's edges.
+			mx0, mx1, my0, my1 := at[i], at[i+1], at[j], at[j+1]
+			if i == 0 {
+				mx0 = 0
+			}
+			if i+2 == n {
+				mx1 = dim
+			}
+			if j == 0 {
+				my0 = 0
+			}
+			if j+2 == n {
+				my1 = dim
+			}
+			for my := my0; my < my1; my++ {
+				for mx := mx0; mx < mx1; mx++ {
+					p[0], p[1] = float64(mx)+0.5, float64(my)+0.5
+					t.TransformPoints(p)
+					ix, iy := int(p[0]), int(p[1])
+					if ix < -1 || iy < -1 || ix > w || iy > h {
+						return nil, false
+					}
+					ix, iy = min(max(ix, 0), w-1), min(max(iy, 0), h-1)
+					if bm.Get(ix, iy) {
+						bits.Set(mx, my)
+					}
+				}
+			}
+		}
+	}
+	return bits, true
+}
+
+// alignmentNear finds an alignment pattern within reach modules of where
+// one is expected.
+func alignmentNear(bm *gozxing.BitMatrix, x, y, ms, reach float64) *detector.AlignmentPattern {
+	a := int(math.Ceil((reach + 2.5) * ms))
+	ex, ey := int(x), int(y)
+	x0, x1 := max(0, ex-a), min(bm.GetWidth()-1, ex+a)
+	y0, y1 := max(0, ey-a), min(bm.GetHeight()-1, ey+a)
+	if float64(x1-x0) < ms*3 || float64(y1-y0) < ms*3 {
+		return nil
+	}
+	ap, err := detector.NewAlignmentPatternFinder(bm, x0, y0, x1-x0, y1-y0, ms, nil).Find()
+	if err != nil || math.Hypot(ap.GetX()-x, ap.GetY()-y) > reach*ms {
+		return nil
+	}
+	return ap
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing/common"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
 )
@@ -167,5 +168,78 @@ func BenchmarkDecodeSyntheticFrames(b *testing.B) {
 			b.ReportMetric(float64(per[len(per)*95/100].Microseconds())/1000, "p95-ms")
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// tiltedFrame draws a code seen at a slant: the square code maps onto the
+// quadrilateral quad (clockwise from top-left), through a true perspective
+// map, on a grey frame of w x h, then blurred by one pixel. bow bends the
+// paper: its middle sags by that many pixels, as a label on a curved lid.
+func tiltedFrame(tb testing.TB, text string, w, h int, quad [8]float64, bow float64) *image.Gray {
+	tb.Helper()
+	code, err := Encode(text, QR, 400)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := float64(code.Rect.Dx())
+	toCode := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+		quad[0], quad[1], quad[2], quad[3], quad[4], quad[5], quad[6], quad[7],
+		0, 0, s, 0, s, s, 0, s)
+	g := image.NewGray(image.Rect(0, 0, w, h))
+	p := make([]float64, 2)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			p[0], p[1] = float64(x)+0.5, float64(y)+0.5
+			if along := (p[0] - quad[0]) / (quad[2] - quad[0]); along > 0 && along < 1 {
+				p[1] -= bow * math.Sin(math.Pi*along)
+			}
+			toCode.TransformPoints(p)
+			v := uint8(90 + 60*x/w) // the wall behind the paper
+			if cx, cy := int(p[0]), int(p[1]); cx >= 0 && cy >= 0 && cx < code.Rect.Dx() && cy < code.Rect.Dy() {
+				v = uint8(30 + int(code.Pix[cy*code.Stride+cx])*190/255)
+			}
+			g.Pix[y*g.Stride+x] = v
+		}
+	}
+	return boxBlur(g, 1)
+}
+
+// Long payloads (version 7 and up) photographed at a slant on a bent
+// label: one transform through the finder patterns drifts off the grid by
+// the far corner, so the reader pins it to every alignment pattern.
+func TestTiltedBentLargeCodesAreRead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	text := "https://pay.example.jp/checkout/" + fmt.Sprintf("%0140d", 0) // version 8
+	r := NewReader()
+	read, n := 0, 0
+	for i := 0; i < 24; i++ {
+		// The paper, quiet zone included, about 280 px wide in a 640x480
+		// frame; each corner moved at random, the far side shortened as a
+		// camera at an angle sees it, and the middle sagging.
+		side, x0, y0 := 280.0, 180.0, 100.0
+		jit := func() float64 { return (rng.Float64()*2 - 1) * 15 }
+		near := 1.0 + 0.35*rng.Float64()
+		quad := [8]float64{
+			x0 + jit(), y0 + jit(),
+			x0 + side + jit(), y0 + side*(1-1/near)/2 + jit(),
+			x0 + side + jit(), y0 + side - side*(1-1/near)/2 + jit(),
+			x0 + jit(), y0 + side + jit(),
+		}
+		bow := 8 * rng.Float64()
+		want := text + fmt.Sprint(i%10)
+		got, err := r.Decode(tiltedFrame(t, want, 640, 480, quad, bow))
+		n++
+		switch {
+		case err == nil && got.Text == want:
+			read++
+		case err == nil:
+			t.Errorf("frame %d read wrong: %q", i, got.Text)
+		default:
+			t.Logf("frame %d not read: near %.2f bow %.1f quad %.0f", i, near, bow, quad)
+		}
+	}
+	t.Logf("%d of %d tilted, bent frames read", read, n)
+	if read < n*9/10 {
+		t.Errorf("tilted, bent large codes: read %d of %d", read, n)
 	}
 }
