@@ -239,7 +239,7 @@ func TestTiltedBentLargeCodesAreRead(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d tilted, bent frames read", read, n)
-	if read < n*9/10 {
+	if read < n { // today's figure: it only goes up
 		t.Errorf("tilted, bent large codes: read %d of %d", read, n)
 	}
 }
