@@ -185,7 +185,7 @@ func TestDemoPaymentOnScreen(t *testing.T) {
 		t.Fatalf("outcome shows %q", s)
 	}
 	// The panel shows the POS's result.
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for drain(); !strings.Contains(panel.log.Text, "支払 OK PayPay ¥1,980"); drain() {
 		if time.Now().After(deadline) {
 			t.Fatalf("panel log %q", panel.log.Text)

@@ -146,8 +146,11 @@ wait
 	pos.RunScript(strings.NewReader("pay 800 => ok"), true)
 	done := make(chan *app.Result, 1)
 	go func() { r, _ := pos.Command("refund slip 00004"); done <- pos.Do(r) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for term.State().Phase != app.PhaseConfirm && time.Now().Before(deadline) {
+	deadline := time.Now().Add(10 * time.Second)
+	for term.State().Phase != app.PhaseConfirm {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cancel confirmation never came; the terminal shows %s", term.State().Phase)
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	term.Answer(1)

@@ -90,7 +90,7 @@ func (l *line) next(d time.Duration) (byte, bool) {
 // expect fails unless the terminal's next byte is want.
 func (l *line) expect(want byte) {
 	l.t.Helper()
-	b, ok := l.next(2 * time.Second)
+	b, ok := l.next(5 * time.Second)
 	if !ok || b != want {
 		l.t.Fatalf("terminal sent %#x (ok=%v), want %#x", b, ok, want)
 	}
@@ -227,7 +227,7 @@ func TestWithheldACKGivesThreeResendsThenGivesUp(t *testing.T) {
 	}
 	// The next frame is ACKed: the link is up again, with the next seq.
 	l.sess.Send([]byte(`{"type":"event","id":"R1","event":"processing"}`))
-	b, ok := l.readFrame(time.Second)
+	b, ok := l.readFrame(5 * time.Second)
 	if !ok || !bytes.HasPrefix(b, []byte(`{"seq":2,`)) {
 		t.Fatalf("second frame %s %v", b, ok)
 	}
@@ -238,12 +238,12 @@ func TestWithheldACKGivesThreeResendsThenGivesUp(t *testing.T) {
 func TestNAKGetsAResend(t *testing.T) {
 	l := newLine(t, Options{})
 	l.sess.Send([]byte(`{"type":"event","id":"R1","event":"accepted"}`))
-	first, ok := l.readFrame(time.Second)
+	first, ok := l.readFrame(5 * time.Second)
 	if !ok {
 		t.Fatal("no frame")
 	}
 	l.write([]byte{NAK})
-	again, ok := l.readFrame(time.Second)
+	again, ok := l.readFrame(5 * time.Second)
 	if !ok || !bytes.Equal(first, again) {
 		t.Fatalf("resend %s, want %s", again, first)
 	}
@@ -253,10 +253,10 @@ func TestNAKGetsAResend(t *testing.T) {
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 3s")
+			t.Fatal("condition not met in 10s")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
