@@ -90,15 +90,17 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 		if err != nil {
 			continue
 		}
-		aps := []*detector.AlignmentPattern{nil}
+		// First guesses of the grid: through the alignment pattern when
+		// one was found, and the parallelogram of the finder patterns.
+		var guesses []*common.PerspectiveTransform
 		if len(ver.GetAlignmentPatternCenters()) > 0 {
 			if ap := findAlignment(bm, tl, tr, bl, ms, dim); ap != nil {
-				aps = []*detector.AlignmentPattern{ap, nil}
+				guesses = append(guesses, detector.Detector_createTransform(tl, tr, bl, ap, dim))
 			}
 		}
-		for _, ap := range aps {
-			transform := detector.Detector_createTransform(tl, tr, bl, ap, dim)
-			bits, err := detector.Detector_sampleGrid(bm, transform, dim)
+		guesses = append(guesses, detector.Detector_createTransform(tl, tr, bl, nil, dim))
+		for _, t := range guesses {
+			bits, err := detector.Detector_sampleGrid(bm, t, dim)
 			if err != nil {
 				continue
 			}
@@ -106,11 +108,16 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 				return res.GetText(), true
 			}
 		}
+		if len(ver.GetAlignmentPatternCenters()) == 0 && dim == est {
+			if s, ok := cornerSearch(bm, dec, hints, tl, tr, bl, dim); ok {
+				return s, true
+			}
+		}
 		if len(ver.GetAlignmentPatternCenters()) < 3 {
 			continue // one alignment pattern at most: tried above
 		}
-		for _, ap := range aps { // the corner found may be an inner pattern
-			if bits, ok := alignedGrid(bm, tl, tr, bl, ap, ms, dim); ok {
+		for _, t := range guesses { // a corner found may be an inner pattern
+			if bits, ok := alignedGrid(bm, tl, tr, bl, t, ms, dim); ok {
 				if res, err := dec.Decode(bits, hints); err == nil {
 					return res.GetText(), true
 				}
@@ -170,12 +177,47 @@ func upscaled(g *image.Gray, k int) *image.Gray {
 	return o
 }
 
+// cornerSearch is for a code with no alignment pattern (version 1, the
+// short digit codes of most wallets) seen at a slant: nothing inside it
+// marks the fourth corner, so corners around the parallelogram's, half a
+// module apart and nearest first, are tried until one decodes. Reed-Solomon
+// and the format bits reject the wrong ones.
+func cornerSearch(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, tl, tr, bl gozxing.ResultPoint, dim int) (string, bool) {
+	edge := float64(dim) - 3.5
+	span := edge - 3.5
+	ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span // a module along the top
+	vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span // and down the side
+	brX, brY := tr.GetX()+bl.GetX()-tl.GetX(), tr.GetY()+bl.GetY()-tl.GetY()
+	for ring := 1; ring <= 3; ring++ {
+		for a := -ring; a <= ring; a++ {
+			for b := -ring; b <= ring; b++ {
+				if max(a, -a, b, -b) != ring {
+					continue
+				}
+				x := brX + (float64(a)*ux+float64(b)*vx)/2
+				y := brY + (float64(a)*uy+float64(b)*vy)/2
+				t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
+					3.5, 3.5, edge, 3.5, edge, edge, 3.5, edge,
+					tl.GetX(), tl.GetY(), tr.GetX(), tr.GetY(), x, y, bl.GetX(), bl.GetY())
+				bits, err := detector.Detector_sampleGrid(bm, t, dim)
+				if err != nil {
+					continue
+				}
+				if res, err := dec.Decode(bits, hints); err == nil {
+					return res.GetText(), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
 // alignedGrid samples a code of dimension dim through every alignment
 // pattern it has, one perspective transform per cell between them, as
 // zxing-cpp does. A single transform through the finder patterns drifts by
 // the far corner when the code is strongly tilted or the paper bends; the
 // alignment patterns pin the grid down where the data is.
-func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, corner *detector.AlignmentPattern, ms float64, dim int) (*gozxing.BitMatrix, bool) {
+func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, first *common.PerspectiveTransform, ms float64, dim int) (*gozxing.BitMatrix, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, false
@@ -185,12 +227,9 @@ func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, corner *
 	if n < 2 {
 		return nil, false // version 1 has no alignment pattern to pin
 	}
-	// The first guess: through the finder patterns and, when it was found,
-	// the bottom-right alignment pattern, which catches the perspective.
-	global := detector.Detector_createTransform(tl, tr, bl, corner, dim)
 	model := func(x, y float64) (float64, float64) {
 		p := []float64{x, y}
-		global.TransformPoints(p)
+		first.TransformPoints(p)
 		return p[0], p[1]
 	}
 	edge := float64(dim) - 3.5
