@@ -7,8 +7,9 @@ LANG_RUN ?= ja_JP.UTF-8
 DATA     ?= $(HOME)/.local/share/codepay-demo
 
 # Fyne's cgo build (GLFW, OpenGL). pkg-config and gcc are required: without
-# them Go's errors point elsewhere.
-APT_BUILD = gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
+# them Go's errors point elsewhere. ca-certificates lets a minimal Debian
+# fetch modules over HTTPS.
+APT_BUILD = ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
             libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
 # Only for screenshots of the real window and the two-terminal demo.
 APT_TOOLS = xvfb xauth imagemagick socat
