@@ -175,6 +175,9 @@ func (t *Terminal) scan(ctx context.Context) (codes.Result, error) {
 		return codes.Result{}, errCamera
 	}
 	defer t.cam.Close()
+	t.mu.Lock()
+	t.lastCode.seen = time.Now() // the camera was off: the code may still be there
+	t.mu.Unlock()
 	ctx, cancel := context.WithCancel(ctx)
 	capDone := make(chan struct{})
 	defer func() { cancel(); <-capDone }() // the capture loop ends before Close
@@ -218,6 +221,9 @@ func (t *Terminal) scan(ctx context.Context) (codes.Result, error) {
 		}
 		r, derr := t.reader.Decode(f)
 		box.release(f)
+		if derr == nil && t.stillShown(r.Text) {
+			continue // the code that was read last, never taken away
+		}
 		if derr == nil {
 			t.update(func(s *State) {
 				if s.Status.Camera == LinkDown {
@@ -227,6 +233,21 @@ func (t *Terminal) scan(ctx context.Context) (codes.Result, error) {
 			return r, nil
 		}
 	}
+}
+
+// stillShown tells whether text is the code read last and a frame showed
+// it less than codeGone ago; if so it is seen again now. Any other code is
+// remembered as the one read last.
+func (t *Terminal) stillShown(text string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	now := time.Now()
+	if text == t.lastCode.text && now.Sub(t.lastCode.seen) < codeGone {
+		t.lastCode.seen = now
+		return true
+	}
+	t.lastCode = shownCode{text: text, seen: now}
+	return false
 }
 
 // latest holds the newest frame for the decoder, in one of three buffers

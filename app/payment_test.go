@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
+	"image"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -199,4 +201,73 @@ func TestDismissAsTheOutcomeAppears(t *testing.T) {
 	r.hold("PayPay", "ok", codes.QR)
 	r.do(`{"type":"request","id":"DIS-1","op":"payment","amount":100}`)
 	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+}
+
+// sceneCamera shows, frame after frame, whatever the test puts in front
+// of it: a customer who can take the phone away and hold it up again
+// within one scan (the demo camera picks its picture when a scan starts).
+type sceneCamera struct {
+	mu    sync.Mutex
+	scene image.Image
+}
+
+func (c *sceneCamera) show(img image.Image)       { c.mu.Lock(); c.scene = img; c.mu.Unlock() }
+func (c *sceneCamera) Open(context.Context) error { return nil }
+func (c *sceneCamera) Close() error               { return nil }
+func (c *sceneCamera) Name() string               { return "scene" }
+func (c *sceneCamera) Next(ctx context.Context) (*image.Gray, error) {
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-time.After(time.Second / 30):
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scene == nil {
+		return image.NewGray(image.Rect(0, 0, 320, 240)), nil
+	}
+	return camera.ToGray(c.scene), nil
+}
+
+// A phone still held up after paying does not pay again: the same code is
+// read once per presentation, and again only after it was taken away.
+func TestOneReadPerPresentation(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	cam := &sceneCamera{}
+	r.term.cam = cam
+	text := r.hold("PayPay", "ok", codes.QR)
+	code, err := codes.Encode(text, codes.QR, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam.show(code)
+	first := r.req(`{"op":"payment","amount":500,"practice":true}`)
+	if !first.OK {
+		t.Fatalf("first payment: %+v", first.Error)
+	}
+	r.term.Dismiss()
+	second := make(chan *Result, 1)
+	go func() {
+		res, _ := r.do(`{"type":"request","id":"P-2","op":"payment","amount":600,"practice":true}`)
+		second <- res
+	}()
+	select {
+	case res := <-second:
+		t.Fatalf("the code still held up paid again: %+v", res)
+	case <-time.After(2 * time.Second):
+	}
+	if p := r.term.State().Phase; p != PhaseWaitingCode {
+		t.Fatalf("the terminal shows %s, want the prompt", p)
+	}
+	cam.show(nil) // taken away, then held up again
+	time.Sleep(codeGone + 300*time.Millisecond)
+	cam.show(code)
+	select {
+	case res := <-second:
+		if !res.OK || res.Txn.Amount != 600 {
+			t.Fatalf("second payment: %+v %+v", res.Txn, res.Error)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the code held up again was not read")
+	}
 }

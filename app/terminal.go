@@ -114,7 +114,20 @@ type Terminal struct {
 	auth      lockout
 	services  []Service
 	localSeq  int64 // numbers the requests started on the menu
+	lastCode  shownCode
 }
+
+// shownCode is the last code read and when a frame last showed it: the
+// same code is not read again until it has been out of view a while, so
+// a phone still held up after paying does not start the next payment.
+type shownCode struct {
+	text string
+	seen time.Time
+}
+
+// codeGone is how long a code must be out of view before it counts as
+// presented again.
+const codeGone = time.Second
 
 // operation is the one request running at a time.
 type operation struct {
