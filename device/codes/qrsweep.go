@@ -188,6 +188,12 @@ func cornerSearch(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing
 	ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span // a module along the top
 	vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span // and down the side
 	brX, brY := tr.GetX()+bl.GetX()-tl.GetX(), tr.GetY()+bl.GetY()-tl.GetY()
+	// The format bits lie beside the finder patterns, where the corner does
+	// not matter: if they do not read, this is no code, and the search (the
+	// cost of a photo with no code in it) is skipped.
+	if bits, err := detector.Detector_sampleGrid(bm, detector.Detector_createTransform(tl, tr, bl, nil, dim), dim); err != nil || !formatReadable(bits) {
+		return "", false
+	}
 	for ring := 1; ring <= 3; ring++ {
 		for a := -ring; a <= ring; a++ {
 			for b := -ring; b <= ring; b++ {
@@ -210,6 +216,21 @@ func cornerSearch(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing
 		}
 	}
 	return "", false
+}
+
+// formatReadable tells whether a sampled grid's format bits read, as
+// drawn or mirrored.
+func formatReadable(bits *gozxing.BitMatrix) bool {
+	p, err := decoder.NewBitMatrixParser(bits)
+	if err != nil {
+		return false
+	}
+	if _, err := p.ReadFormatInformation(); err == nil {
+		return true
+	}
+	p.Mirror()
+	_, err = p.ReadFormatInformation()
+	return err == nil
 }
 
 // alignedGrid samples a code of dimension dim through every alignment
