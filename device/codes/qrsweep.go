@@ -99,16 +99,21 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 			}
 		}
 		guesses = append(guesses, detector.Detector_createTransform(tl, tr, bl, nil, dim))
+		var para *gozxing.BitMatrix // sampled through the parallelogram, the last guess
 		for _, t := range guesses {
 			bits, err := detector.Detector_sampleGrid(bm, t, dim)
 			if err != nil {
 				continue
 			}
+			para = bits
 			if res, err := dec.Decode(bits, hints); err == nil {
 				return res.GetText(), true
 			}
 		}
-		if len(ver.GetAlignmentPatternCenters()) == 0 && dim == est {
+		// The format bits lie beside the finder patterns, where the fourth
+		// corner does not matter: if they do not read, this is no code, and
+		// the search (the cost of a photo with no code in it) is skipped.
+		if len(ver.GetAlignmentPatternCenters()) == 0 && dim == est && para != nil && formatReadable(para) {
 			if s, ok := cornerSearch(bm, dec, hints, tl, tr, bl, dim); ok {
 				return s, true
 			}
@@ -188,12 +193,6 @@ func cornerSearch(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing
 	ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span // a module along the top
 	vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span // and down the side
 	brX, brY := tr.GetX()+bl.GetX()-tl.GetX(), tr.GetY()+bl.GetY()-tl.GetY()
-	// The format bits lie beside the finder patterns, where the corner does
-	// not matter: if they do not read, this is no code, and the search (the
-	// cost of a photo with no code in it) is skipped.
-	if bits, err := detector.Detector_sampleGrid(bm, detector.Detector_createTransform(tl, tr, bl, nil, dim), dim); err != nil || !formatReadable(bits) {
-		return "", false
-	}
 	for ring := 1; ring <= 3; ring++ {
 		for a := -ring; a <= ring; a++ {
 			for b := -ring; b <= ring; b++ {
