@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -62,11 +63,16 @@ func runTerminal(args []string) error {
 	if err := os.MkdirAll(s.Data.Dir, 0o700); err != nil {
 		return fmt.Errorf("data.dir: %w", err)
 	}
+	// A store that cannot be used keeps the terminal out of service with
+	// its code on screen (and for the POS); the file is not touched.
 	db, err := store.Open(filepath.Join(s.Data.Dir, "codepay.db"))
+	var fault *app.Fault
 	if err != nil {
-		return err
+		fault = storeFault(err)
+		log.Error("store", "code", fault.Code, "err", err)
+	} else {
+		defer db.Close()
 	}
-	defer db.Close()
 
 	cc := center.Config{BaseURL: s.Center.URL, APIKey: s.Center.APIKey, APISecret: s.Center.APISecret, MerchantID: s.Center.MerchantID,
 		TerminalID: s.Terminal.ID, StoreID: s.Terminal.StoreID, CAFile: s.Center.CAFile, Log: log}
@@ -91,6 +97,9 @@ func runTerminal(args []string) error {
 	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
 		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
 	term.SetPractice(s.Practice)
+	if fault != nil {
+		term.SetFault(*fault)
+	}
 
 	a := fyneapp.NewWithID("jp.codepay.terminal")
 	a.Settings().SetTheme(&theme.Kiosk{Practice: s.Practice})
@@ -112,8 +121,10 @@ func runTerminal(args []string) error {
 		ui.AttachCustomerDisplay(cd)
 		cw.Show()
 	}
-	if err := term.EnsurePassword(s.Terminal.Password); err != nil {
-		return fmt.Errorf("store: %w", err)
+	if fault == nil {
+		if err := term.EnsurePassword(s.Terminal.Password); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -124,18 +135,36 @@ func runTerminal(args []string) error {
 	}
 	defer stopLink()
 	go func() {
+		if fault != nil {
+			return
+		}
+		// The whole file is checked before recovery writes to it: a damaged
+		// store takes no payment and is left as found.
+		if err := db.Verify(); err != nil {
+			log.Error("database integrity", "err", err)
+			term.SetFault(app.Fault{Code: app.CodeStoreDamaged, Detail: err.Error()})
+			return
+		}
 		if err := term.Recover(ctx); err != nil {
 			log.Error("recovery", "err", err)
 		}
-		// The full integrity scan runs after 決済初期画面 is up: on a large
-		// store it takes seconds.
-		if err := db.Verify(); err != nil {
-			log.Error("database integrity", "err", err)
-		}
+		go term.WatchCenter(ctx, 5*time.Second)
 		term.RetryUnsettled(ctx, 30*time.Second)
 	}()
 	w.ShowAndRun()
 	return nil
+}
+
+// storeFault is the out-of-service code for a store that cannot be opened.
+func storeFault(err error) *app.Fault {
+	code := app.CodeStoreDamaged
+	switch {
+	case errors.Is(err, store.ErrReplaced):
+		code = app.CodeStoreLost
+	case errors.Is(err, store.ErrReadOnly):
+		code = app.CodeStoreReadOnly
+	}
+	return &app.Fault{Code: code, Detail: err.Error()}
 }
 
 // startSim runs the center simulator in-process on a loopback port.

@@ -105,6 +105,8 @@ func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, e
 		}
 		txn.State, txn.ErrorCode = state, code
 		if serr := t.store.SettleTxn(context.Background(), txn.ID, state, "", "", code, txn.At); serr != nil {
+			// The intent row stays; the background retry asks the center
+			// again and records what it finds.
 			t.cfg.Log.Error("settle not stored", "slip", txn.SlipNo, "err", serr)
 		}
 		t.refreshUnsettled()
@@ -114,8 +116,13 @@ func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, e
 	crashPoint("before_commit")
 	if serr := t.store.SettleTxn(context.Background(), txn.ID, store.StateDone, txn.PaymentID, txn.Brand, "", txn.At); serr != nil {
 		// The center has the money but the terminal could not write it
-		// down: the intent row stays and start-up recovery settles it.
-		return t.fail(op, "QRNE0206")
+		// down (a full disk). For the POS the outcome is unknown, never a
+		// plain failure that would have the customer pay again: the intent
+		// row stays, and the background retry (SettleNow) records the
+		// charge once the disk has room, then pushes the settled result.
+		t.cfg.Log.Error("a completed charge could not be recorded; settled in the background", "slip", txn.SlipNo, "centerId", txn.CenterID, "err", serr)
+		t.refreshUnsettled()
+		return t.fail(op, CodeNotRecorded)
 	}
 	var orig *store.Txn
 	if txn.OriginalID != 0 {
@@ -334,10 +341,16 @@ func randDigits(n int) string {
 var crashPoint = func(string) {}
 
 // noteCenter keeps the status bar's center light in step with the last
-// answer: down when nothing answered, up when something did.
+// answer: up when the center answered; down when nothing could connect;
+// after a time-out or a dropped connection, a light probe decides, since
+// a slow answer is not a disconnection.
 func (t *Terminal) noteCenter(err error) {
 	state := LinkUp
-	if ce, ok := center.AsError(err); ok && (ce.Kind == "network" || ce.Kind == "timeout" || ce.Unknown) && ce.CenterCode == "" {
+	if ce, ok := center.AsError(err); ok && ce.CenterCode == "" {
+		if ce.Kind != "network" {
+			go t.probeCenter(context.Background())
+			return
+		}
 		state = LinkDown
 	}
 	t.mu.Lock()

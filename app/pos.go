@@ -47,6 +47,7 @@ type Request struct {
 	Confirm       *bool  `json:"confirm,omitempty"`
 	Target        string `json:"target,omitempty"`
 	QueryID       string `json:"queryId,omitempty"`
+	From          *int   `json:"from,omitempty"`
 }
 
 // Event is a progress event (terminal to POS).
@@ -55,6 +56,8 @@ type Event struct {
 	Type  string `json:"type"`
 	ID    string `json:"id"`
 	Event string `json:"event"`
+	// Result is the settled final result, with EvSettled only.
+	Result *Result `json:"result,omitempty"`
 }
 
 // Progress events.
@@ -66,6 +69,10 @@ const (
 	EvWaitingConfirm = "waiting_confirm"
 	EvWaitingChoice  = "waiting_choice"
 	EvRetryingCenter = "retrying_center"
+	// EvSettled comes outside any request, when an outcome that was
+	// unknown (outcomeUnknown true) has been settled in the background;
+	// it carries the final result, which status with queryId now returns.
+	EvSettled = "settled"
 )
 
 // TxnInfo describes a transaction in a result.
@@ -80,10 +87,17 @@ type TxnInfo struct {
 	OriginalSlipNo string `json:"originalSlipNo,omitempty"`
 }
 
-// Receipt is a slip or report laid out for the POS printer.
+// Receipt is a slip or report laid out for the POS printer. One too long
+// for a frame comes cut: truncated is set, lines are those from line
+// `from` on, totalLines is the whole receipt's count, and next (when more
+// remain) is the first line of the rest, for the receipt op.
 type Receipt struct {
-	Width int      `json:"width"`
-	Lines []string `json:"lines"`
+	Width      int      `json:"width"`
+	Lines      []string `json:"lines"`
+	Truncated  bool     `json:"truncated,omitempty"`
+	From       int      `json:"from,omitempty"`
+	TotalLines int      `json:"totalLines,omitempty"`
+	Next       int      `json:"next,omitempty"`
 }
 
 // ErrorInfo is the error of a failed result.
@@ -165,7 +179,7 @@ func ParseRequest(body []byte) (Request, error) {
 		return bad("practice")
 	}
 	switch r.Op {
-	case OpPayment, OpRefund, OpReprint, OpDailyTotal, OpInterimTotal, OpAbort, OpStatus, OpPing:
+	case OpPayment, OpRefund, OpReprint, OpDailyTotal, OpInterimTotal, OpAbort, OpStatus, OpPing, OpReceipt:
 	default:
 		return r, &BadRequest{Code: CodeUnknownOp, Field: "op", ID: r.ID, Op: r.Op}
 	}
@@ -198,6 +212,16 @@ func ParseRequest(body []byte) (Request, error) {
 	}
 	if err := str("queryId", &r.QueryID); err != nil || (r.QueryID != "" && !idPattern.MatchString(r.QueryID)) {
 		return bad("queryId")
+	}
+	if r.Op == OpReceipt && r.QueryID == "" {
+		return bad("queryId")
+	}
+	if v, ok := raw["from"]; ok && r.Op == OpReceipt {
+		var n int
+		if json.Unmarshal(v, &n) != nil || n < 0 || n > 1000000 {
+			return bad("from")
+		}
+		r.From = &n
 	}
 	return r, nil
 }

@@ -13,9 +13,21 @@ import (
 // 「データ復元中」 on screen, then shows 決済初期画面. Every intent is asked
 // about at the center (and cancelled where the outcome stays unknown), and
 // every journaled request gets its final result for the POS to ask about.
+// Until the last one has it, the terminal is busy to the POS, and a resend
+// of an interrupted request waits for its result.
 func (t *Terminal) Recover(ctx context.Context) error {
+	t.mu.Lock()
+	t.recovering = true
+	t.mu.Unlock()
 	t.update(func(s *State) { s.Phase = PhaseRecovering })
-	defer t.toIdle()
+	defer func() {
+		t.mu.Lock()
+		t.recovering = false
+		t.mu.Unlock()
+		if t.Fault() == nil {
+			t.toIdle()
+		}
+	}()
 	open, err := t.store.Unsettled(ctx)
 	if err != nil {
 		return err
@@ -23,15 +35,22 @@ func (t *Terminal) Recover(ctx context.Context) error {
 	for _, txn := range open {
 		t.settleOne(ctx, txn)
 	}
+	if err := t.settleDaily(ctx); err != nil {
+		t.cfg.Log.Warn("a 日計 whose answer was lost is still unsettled", "err", err)
+	}
 	running, err := t.store.RunningRequests(ctx)
 	if err != nil {
 		return err
 	}
 	for _, r := range running {
 		res := t.recoveredResult(ctx, r)
-		b, _ := json.Marshal(res)
-		if err := t.store.FinishRequest(ctx, r.ID, string(b)); err != nil {
-			return err
+		t.keepResult(r.ID, res)
+		t.mu.Lock()
+		ws := t.waiters[r.ID]
+		delete(t.waiters, r.ID)
+		t.mu.Unlock()
+		for _, w := range ws {
+			w(res)
 		}
 	}
 	t.refreshUnsettled()
@@ -81,13 +100,21 @@ func (t *Terminal) settleOne(ctx context.Context, txn store.Txn) bool {
 // recoveredResult is the final result of a request a crash interrupted,
 // built from what the store knows of its transaction.
 func (t *Terminal) recoveredResult(ctx context.Context, r store.Request) *Result {
-	req := Request{ID: r.ID, Op: r.Op}
-	if r.Op == OpDailyTotal {
-		// The center may have closed the day before the power went: the
-		// same merchantTotalsId gives the same closed totals, which are
-		// stored and cleared now, so the terminal and the center agree.
-		op := &operation{req: req, reply: func(any) {}, answer: make(chan int64, 1), sales: make(chan salesStep, 1)}
+	req := Request{ID: r.ID, Op: r.Op, Practice: r.Practice}
+	op := &operation{req: req, reply: func(any) {}, answer: make(chan int64, 1), sales: make(chan salesStep, 1)}
+	switch r.Op {
+	// The center may have closed the day before the power went: the same
+	// merchantTotalsId gives the same closed totals, which are stored and
+	// cleared now, so the terminal and the center agree. Interim totals
+	// close nothing and are simply asked again.
+	case OpDailyTotal:
 		return t.totals(ctx, op, true, r.Practice)
+	case OpInterimTotal:
+		return t.totals(ctx, op, false, r.Practice)
+	case OpBatchDaily:
+		return t.batchTotals(ctx, op, true, r.Practice)
+	case OpBatchInterim:
+		return t.batchTotals(ctx, op, false, r.Practice)
 	}
 	txns, err := t.store.TxnsOfRequest(ctx, r.ID)
 	if err != nil || len(txns) == 0 {
@@ -122,7 +149,9 @@ func (t *Terminal) refreshUnsettled() {
 	}
 	n := 0
 	for _, x := range list {
-		if x.State == store.StateUnknown {
+		// An intent no operation owns is a charge the disk could not
+		// record: it needs checking as much as an unknown outcome.
+		if x.State == store.StateUnknown || (x.State == store.StateIntent && !t.owned(x.RequestID)) {
 			n++
 		}
 	}
@@ -145,21 +174,144 @@ func (t *Terminal) RetryUnsettled(ctx context.Context, every time.Duration) {
 			return
 		case <-tick.C:
 		}
-		t.mu.Lock()
-		busy := t.running != nil
-		t.mu.Unlock()
-		if busy {
-			continue
-		}
-		list, err := t.store.Unsettled(ctx)
-		if err != nil {
-			continue
-		}
-		for _, x := range list {
-			if x.State == store.StateUnknown {
-				t.settleOne(ctx, x)
-			}
-		}
-		t.refreshUnsettled()
+		t.SettleNow(ctx)
 	}
+}
+
+// SettleNow is one pass of the background retry: final results the disk
+// had no room for are written, intents and unknown outcomes that no
+// running operation owns are settled (asking the center, cancelling where
+// the rules say so), a 日計 whose answer was lost is fetched, and each
+// request whose result was an unknown outcome gets its settled result,
+// stored and pushed to the POS (EvSettled).
+func (t *Terminal) SettleNow(ctx context.Context) {
+	t.mu.Lock()
+	if t.recovering || t.fault != nil {
+		t.mu.Unlock()
+		return
+	}
+	kept := make(map[string]*Result, len(t.unstored))
+	for id, r := range t.unstored {
+		kept[id] = r
+	}
+	t.mu.Unlock()
+	for id, res := range kept {
+		t.keepResult(id, res)
+	}
+	list, err := t.store.Unsettled(ctx)
+	if err != nil {
+		return
+	}
+	for _, x := range list {
+		if t.owned(x.RequestID) {
+			continue // its own operation is still deciding
+		}
+		if t.settleOne(ctx, x) {
+			t.resettle(ctx, x.RequestID)
+		}
+	}
+	if err := t.settleDaily(ctx); err == nil {
+		t.resettleDaily(ctx)
+	}
+	t.refreshUnsettled()
+}
+
+// owned tells whether requestID is the running operation's.
+func (t *Terminal) owned(requestID string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.running != nil && t.running.req.ID == requestID
+}
+
+// resettle replaces the unknown-outcome result of requestID with the
+// settled one, stores it and tells the POS. A definite result is never
+// replaced: a request has one final outcome.
+func (t *Terminal) resettle(ctx context.Context, requestID string) {
+	if requestID == "" || t.owned(requestID) {
+		return
+	}
+	j, seen, err := t.store.Request(ctx, requestID)
+	if err != nil || !seen {
+		return
+	}
+	t.mu.Lock()
+	mem, inMemory := t.unstored[requestID]
+	t.mu.Unlock()
+	var prev Result
+	switch {
+	case inMemory:
+		prev = *mem
+	case j.Result != "":
+		if json.Unmarshal([]byte(j.Result), &prev) != nil {
+			return
+		}
+	default:
+		return // no result yet: recovery or the operation gives it
+	}
+	if prev.OK || prev.Error == nil || !prev.Error.OutcomeUnknown {
+		return
+	}
+	switch j.Op {
+	case OpPayment, OpRefund:
+	default:
+		return // totals are settled by resettleDaily, never run again here
+	}
+	res := t.recoveredResult(ctx, j)
+	if res.Error != nil && res.Error.OutcomeUnknown {
+		return
+	}
+	res.Practice = j.Practice
+	t.pushSettled(requestID, res)
+}
+
+// pushSettled stores the settled result of a request whose outcome was
+// unknown and tells the POS.
+func (t *Terminal) pushSettled(id string, res *Result) {
+	t.keepResult(id, res)
+	t.cfg.Log.Info("an unknown outcome was settled", "id", id, "ok", res.OK)
+	t.mu.Lock()
+	n := t.notify
+	t.mu.Unlock()
+	if n != nil {
+		n(&Event{Type: "event", ID: id, Event: EvSettled, Result: res})
+	}
+}
+
+// WatchCenter keeps the status bar's center light true: while it is out
+// (or after a time-out, which is not a disconnection), a light online
+// test every interval finds out when the center answers again, so that
+// status.state leaves offline without waiting for a payment.
+func (t *Terminal) WatchCenter(ctx context.Context, every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		t.mu.Lock()
+		down := t.state.Status.Center == LinkDown
+		t.mu.Unlock()
+		if down {
+			t.probeCenter(ctx)
+		}
+	}
+}
+
+// probeCenter asks the center for an online test and sets the light.
+func (t *Terminal) probeCenter(ctx context.Context) bool {
+	_, _, err := t.center.OnlineTest(ctx, "probe")
+	// Up when the center itself answered, even with an error code; a
+	// proxy's bare 5xx or no answer at all is down.
+	ce, isCenter := center.AsError(err)
+	up := err == nil || (isCenter && ce.CenterCode != "")
+	t.update(func(s *State) {
+		if up {
+			s.Status.Center = LinkUp
+		} else {
+			s.Status.Center = LinkDown
+		}
+	})
+	return up
 }

@@ -38,6 +38,9 @@ const (
 	PhaseReport      Phase = "report"
 	PhaseOnline      Phase = "online"
 	PhaseSales       Phase = "sales"
+	// PhaseFault is out of service: a damaged or replaced store, a failed
+	// start-up. Nothing can be started from it.
+	PhaseFault Phase = "fault"
 )
 
 // Link states for the status bar.
@@ -79,6 +82,8 @@ type State struct {
 	Online   *OnlineResult
 	Sales    *SalesForm
 	Status   Status
+	// FaultDetail says what failed on the out-of-service screen.
+	FaultDetail string
 }
 
 // Config is the terminal's identity and limits.
@@ -115,6 +120,35 @@ type Terminal struct {
 	services  []Service
 	localSeq  int64 // numbers the requests started on the menu
 	lastCode  shownCode
+	// recovering is true while start-up recovery settles what a power
+	// failure left open: the terminal is busy to the POS until then.
+	recovering bool
+	// fault is set when the terminal must not take any work (a damaged or
+	// replaced store): every request gets this code.
+	fault *Fault
+	// waiters are resends of a request still running: each gets the final
+	// result when it comes.
+	waiters map[string][]Reply
+	// unstored are final results that could not be written (a full disk):
+	// they are answered from memory and written when the disk has room.
+	unstored map[string]*Result
+	// notify reaches the POS outside any request: the settled outcome of
+	// an unknown one.
+	notify Reply
+}
+
+// Out-of-service codes (the manual's QRNX00**, 初期化エラー).
+const (
+	CodeStoreDamaged  = "QRNX0002" // the database failed its integrity check
+	CodeStoreLost     = "QRNX0003" // the database is missing, empty or another store's
+	CodeStoreReadOnly = "QRNX0004" // the data folder cannot be written
+)
+
+// Fault is a start-up failure that keeps the terminal out of service: it
+// is shown on screen with its code and given to every POS request.
+type Fault struct {
+	Code   string // QRNX00…
+	Detail string // for staff and the help desk: what failed, where
 }
 
 // shownCode is the last code read and when a frame last showed it: the
@@ -162,7 +196,8 @@ func New(cfg Config, db *store.DB, cl *center.Client, cam camera.Camera, reader 
 	if reader == nil {
 		reader = codes.NewReader()
 	}
-	t := &Terminal{cfg: cfg, store: db, center: cl, cam: cam, reader: reader, tr: i18n.New(cfg.Lang)}
+	t := &Terminal{cfg: cfg, store: db, center: cl, cam: cam, reader: reader, tr: i18n.New(cfg.Lang),
+		waiters: map[string][]Reply{}, unstored: map[string]*Result{}}
 	t.state = State{Phase: PhaseRecovering, Status: Status{POS: LinkPanel, Center: LinkUp, Camera: cam.Name()}}
 	return t
 }
@@ -248,6 +283,10 @@ func (t *Terminal) Handle(body []byte, reply Reply) {
 // HandleRequest runs a parsed request.
 func (t *Terminal) HandleRequest(req Request, reply Reply) {
 	ctx := context.Background()
+	if f := t.Fault(); f != nil && req.Op != OpPing && req.Op != OpStatus {
+		reply(t.failResult(req, f.Code))
+		return
+	}
 	switch req.Op {
 	case OpPing:
 		reply(&Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Practice: req.Practice})
@@ -257,6 +296,9 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 		return
 	case OpAbort:
 		reply(t.abort(req))
+		return
+	case OpReceipt:
+		reply(t.receiptPage(ctx, req))
 		return
 	}
 	practice := req.Practice || t.Practice()
@@ -274,14 +316,22 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 				reply(&res)
 			}
 		default:
-			// Still running (a resend after the POS lost the line): the
-			// final result follows when it is ready.
+			// Still running (a resend after the POS lost the line), or
+			// finished with a result the disk had no room for.
+			t.mu.Lock()
+			if res, ok := t.unstored[req.ID]; ok {
+				t.mu.Unlock()
+				reply(replayed(res))
+				return
+			}
+			t.waiters[req.ID] = append(t.waiters[req.ID], reply)
+			t.mu.Unlock()
 			reply(&Event{Type: "event", ID: req.ID, Event: EvAccepted})
 		}
 		return
 	}
 	t.mu.Lock()
-	if t.running != nil || t.state.Phase == PhaseRecovering {
+	if t.running != nil || t.recovering || t.state.Phase == PhaseRecovering {
 		t.mu.Unlock()
 		reply(t.failResult(req, CodeBusy))
 		return
@@ -334,20 +384,73 @@ func (t *Terminal) run(ctx context.Context, op *operation, practice bool) *Resul
 	return t.failResult(op.req, CodeUnknownOp)
 }
 
-// finish stores the final result durably, then sends it.
+// finish stores the final result durably, then sends it to the POS that
+// asked and to every resend of the same id that waits.
 func (t *Terminal) finish(op *operation, res *Result) {
-	b, _ := json.Marshal(res)
-	if err := t.store.FinishRequest(context.Background(), op.req.ID, string(b)); err != nil {
-		t.cfg.Log.Error("final result not stored", "id", op.req.ID, "err", err)
-	}
+	t.keepResult(op.req.ID, res)
 	t.mu.Lock()
 	t.running = nil
 	dismissed := op.dismissed
+	ws := t.waiters[op.req.ID]
+	delete(t.waiters, op.req.ID)
 	t.mu.Unlock()
 	op.reply(res)
+	for _, w := range ws {
+		w(res)
+	}
 	if dismissed {
 		t.toIdle()
 	}
+}
+
+// keepResult writes a final result to the journal. When the disk has no
+// room it is kept in memory, answered from there, and written by the
+// background retry (SettleNow) once it can be.
+func (t *Terminal) keepResult(id string, res *Result) bool {
+	b, _ := json.Marshal(res)
+	if err := t.store.FinishRequest(context.Background(), id, string(b)); err != nil {
+		t.cfg.Log.Error("final result not stored; kept in memory until the disk has room", "id", id, "err", err)
+		t.mu.Lock()
+		t.unstored[id] = res
+		t.mu.Unlock()
+		return false
+	}
+	t.mu.Lock()
+	delete(t.unstored, id)
+	t.mu.Unlock()
+	return true
+}
+
+// replayed is a stored result sent again.
+func replayed(res *Result) *Result {
+	c := *res
+	c.Replayed, c.Seq = true, 0
+	return &c
+}
+
+// SetNotifier sets where results settled in the background go (the POS).
+func (t *Terminal) SetNotifier(fn Reply) {
+	t.mu.Lock()
+	t.notify = fn
+	t.mu.Unlock()
+}
+
+// Fault is the start-up failure that keeps the terminal out of service, or nil.
+func (t *Terminal) Fault() *Fault {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.fault
+}
+
+// SetFault takes the terminal out of service with f shown on screen; the
+// store is not touched again.
+func (t *Terminal) SetFault(f Fault) {
+	t.mu.Lock()
+	t.fault = &f
+	t.mu.Unlock()
+	t.update(func(s *State) {
+		*s = State{Phase: PhaseFault, ErrorCode: f.Code, FaultDetail: f.Detail, Status: s.Status}
+	})
 }
 
 // event sends a progress event of the running operation.
@@ -358,8 +461,23 @@ func (t *Terminal) event(op *operation, ev string) {
 // failResult builds a failed result with the message shown on screen.
 func (t *Terminal) failResult(req Request, code string, args ...any) *Result {
 	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: false, Practice: req.Practice,
-		Error: &ErrorInfo{Code: code, Message: t.tr.T("error."+code+".message", args...), OutcomeUnknown: code == "Q1ET0042" || code == "Q1ET0043" || code == "Q1ET0045"}}
+		Error: &ErrorInfo{Code: code, Message: t.tr.T("error."+code+".message", args...), OutcomeUnknown: unknownCode(code)}}
 }
+
+// unknownCode tells the codes whose outcome is not known: the center's
+// unsettled ones, and QRNE0206, a charge the center made that the disk had
+// no room to record (settled in the background).
+func unknownCode(code string) bool {
+	switch code {
+	case "Q1ET0042", "Q1ET0043", "Q1ET0045", CodeNotRecorded:
+		return true
+	}
+	return false
+}
+
+// CodeNotRecorded is the center's answer that could not be written down:
+// the money may have moved, so it is an unknown outcome for the POS.
+const CodeNotRecorded = "QRNE0206"
 
 // showError puts an error on screen until the staff taps [×].
 func (t *Terminal) showError(op *operation, code string) {
@@ -391,13 +509,26 @@ func (t *Terminal) status(ctx context.Context, req Request) *Result {
 	t.mu.Lock()
 	if t.running != nil {
 		res.State, res.Running = "busy", t.running.req.ID
-	} else if t.state.Phase == PhaseRecovering {
+	} else if t.recovering || t.state.Phase == PhaseRecovering {
 		res.State = "busy" // settling what a power failure left open
 	}
-	if t.state.Status.Center == LinkDown {
+	if t.state.Status.Center == LinkDown && res.State == "idle" {
 		res.State = "offline"
 	}
+	if t.fault != nil {
+		res.State = StateOutOfService
+		res.Error = &ErrorInfo{Code: t.fault.Code, Message: t.tr.T("error." + t.fault.Code + ".message")}
+	}
+	kept, inMemory := t.unstored[req.QueryID]
 	t.mu.Unlock()
+	if req.QueryID != "" && inMemory {
+		b, _ := json.Marshal(kept)
+		res.Result = b
+		return res
+	}
+	if req.QueryID != "" && t.fault != nil {
+		return res
+	}
 	if req.QueryID != "" {
 		j, seen, err := t.store.Request(ctx, req.QueryID)
 		switch {
@@ -411,6 +542,9 @@ func (t *Terminal) status(ctx context.Context, req Request) *Result {
 	}
 	return res
 }
+
+// StateOutOfService is status.state while the terminal takes no work.
+const StateOutOfService = "out_of_service"
 
 // abort ends the running operation if it can still be ended.
 func (t *Terminal) abort(req Request) *Result {

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strings"
+	"time"
 
 	"codepay/app/center"
 	"codepay/store"
@@ -20,14 +23,33 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		return t.fail(op, "QRNE0105")
 	}
 	// The id is derived from the request so that a 日計 interrupted by a
-	// power failure is replayed, not closed twice.
+	// power failure is replayed, not closed twice. A 日計 whose answer was
+	// lost left its id behind as pending: every later 日計 uses that id
+	// until the center's answer for it is stored, so the day it closed is
+	// the one shown, never hidden by a second close.
 	mtid := "D-" + req.ID
+	var upTo int64 // the last transaction the close covers (0: all)
 	var tot center.Totals
 	switch {
 	case practice:
 		tot = practiceTotals(t.cfg.TerminalID, daily, t.cfg.Now().Unix())
 	case daily:
-		tot, err = t.center.DailyTotals(ctx, mtid)
+		pending, p, ok, perr := t.store.PendingDaily(ctx)
+		if perr != nil {
+			return t.fail(op, "QRNE0105")
+		}
+		if ok {
+			mtid, upTo = pending, p
+		} else if upTo, err = t.store.BeginDaily(ctx, mtid); err != nil {
+			return t.fail(op, "QRNE0105") // nothing was asked of the center
+		}
+		// The journal's request (a batch's QR part has the batch's id)
+		// remembers which close it asked for.
+		jid := strings.TrimSuffix(req.ID, "-QR")
+		if err := t.store.SetRequestRef(ctx, jid, mtid); err != nil {
+			return t.fail(op, "QRNE0105")
+		}
+		tot, err = t.dailyTotals(ctx, mtid)
 	default:
 		tot, err = t.center.InterimTotals(ctx)
 	}
@@ -36,17 +58,41 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		if ce, ok := center.AsError(err); ok {
 			code = ce.Code
 		}
+		if !practice {
+			t.noteCenter(err)
+		}
+		if daily && !practice && unknownCode(code) {
+			t.cfg.Log.Warn("日計 answer lost; settled by asking the center for the same close", "merchantTotalsId", mtid, "err", err)
+		}
 		return t.fail(op, code)
+	}
+	if !practice {
+		t.noteCenter(nil)
 	}
 	crashPoint("after_totals")
 	body, _ := json.Marshal(tot)
 	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: "QR", Body: string(body), At: t.cfg.Now(), Practice: practice}
 	if daily {
-		err = t.store.SaveDaily(ctx, rep)
+		err = t.store.SaveDaily(ctx, rep, upTo)
+		if err == nil && !practice {
+			// Details are those the close covered: taken again in case a
+			// replay stored them under an earlier report.
+			if stored, ok := t.store.DailyByID(ctx, mtid); ok == nil {
+				rep = &stored
+				details, _ = t.store.ClosedTxns(ctx, stored.ID, 100000)
+				details = reverse(details)
+			}
+		}
 	} else {
 		err = t.store.SaveInterim(ctx, rep)
 	}
 	if err != nil {
+		if daily && !practice {
+			// The center closed the day but the terminal could not store
+			// it: the pending id stays, and the next 日計 (or 日計再印字
+			// after the background retry) gets the same close again.
+			return t.fail(op, CodeNotRecorded)
+		}
 		return t.fail(op, "QRNE0105")
 	}
 	printed := t.cfg.Now()
@@ -55,6 +101,97 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: reverse(details), ReportAt: printed, Practice: practice, Status: s.Status}
 	})
 	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
+}
+
+// dailyTotals closes the day at the center. When the answer is lost (a
+// time-out, a dropped connection, a 5xx) the close may or may not have
+// happened: the same id is asked for (GET), and sent again if the center
+// has no such close, so the outcome is settled while staff wait.
+func (t *Terminal) dailyTotals(ctx context.Context, mtid string) (center.Totals, error) {
+	tot, err := t.center.DailyTotals(ctx, mtid)
+	ce, ok := center.AsError(err)
+	if err == nil || !ok || !ce.Unknown {
+		return tot, err
+	}
+	for attempt := 0; attempt < 2; attempt++ {
+		if g, gerr := t.center.GetDailyTotals(ctx, mtid); gerr == nil {
+			return g, nil
+		} else if ge, ok := center.AsError(gerr); ok && ge.HTTPStatus == 404 {
+			if p, perr := t.center.DailyTotals(ctx, mtid); perr == nil {
+				return p, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return tot, err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	return tot, err
+}
+
+// settleDaily stores the close of a 日計 whose answer was lost, when the
+// center has it, so that 日計再印字 shows it. It returns nil when nothing
+// is pending any more.
+func (t *Terminal) settleDaily(ctx context.Context) error {
+	mtid, upTo, ok, err := t.store.PendingDaily(ctx)
+	if err != nil || !ok {
+		return err
+	}
+	tot, err := t.center.GetDailyTotals(ctx, mtid)
+	if err != nil {
+		if ce, ok := center.AsError(err); ok && ce.HTTPStatus == 404 {
+			// The center never closed it: nothing was lost, the next 日計
+			// sends it again (the same id).
+			return errors.New("the 日計 is not closed at the center")
+		}
+		return err
+	}
+	body, _ := json.Marshal(tot)
+	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: "QR", Body: string(body), At: t.cfg.Now(), Practice: false}
+	return t.store.SaveDaily(ctx, rep, upTo)
+}
+
+// resettleDaily gives each 日計 request whose result was an unknown
+// outcome the close now stored.
+func (t *Terminal) resettleDaily(ctx context.Context) {
+	for _, opName := range []string{OpDailyTotal, OpBatchDaily} {
+		ids, err := t.store.UnknownRequests(ctx, opName)
+		if err != nil {
+			return
+		}
+		for _, id := range ids {
+			if t.owned(id) {
+				continue
+			}
+			j, seen, err := t.store.Request(ctx, id)
+			ref, rerr := t.store.RequestRef(ctx, id)
+			if err != nil || !seen || rerr != nil || ref == "" {
+				continue
+			}
+			rep, err := t.store.DailyByID(ctx, ref)
+			if err != nil {
+				continue // not closed yet
+			}
+			res := t.dailyResult(ctx, j, rep)
+			if res == nil {
+				continue
+			}
+			t.pushSettled(id, res)
+		}
+	}
+}
+
+// dailyResult is the result of a 日計 request from its stored report.
+func (t *Terminal) dailyResult(ctx context.Context, j store.Request, rep store.Report) *Result {
+	var tot center.Totals
+	if json.Unmarshal([]byte(rep.Body), &tot) != nil {
+		return nil
+	}
+	details, _ := t.store.ClosedTxns(ctx, rep.ID, 100000)
+	lines := t.TotalsReport(tot, details, DetailFull, rep.Practice, false, rep.At)
+	return &Result{Type: "result", ID: j.ID, Op: j.Op, OK: true, Practice: rep.Practice, Totals: &tot,
+		Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
 }
 
 func reverse(ts []store.Txn) []store.Txn {

@@ -40,6 +40,25 @@ func errorScreen(tr *i18n.Localizer, s app.State, dismiss func()) fyne.CanvasObj
 	return screen(objs...)
 }
 
+// faultScreen is out of service: the code, the message, what failed and
+// what staff should do. There is no button: nothing may be started.
+func faultScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
+	msg := heading(tr.T("error." + s.ErrorCode + ".message"))
+	code := centred(tr.T("error.code", "Code", s.ErrorCode))
+	objs := []fyne.CanvasObject{code, msg}
+	if r := tr.T("error." + s.ErrorCode + ".remedy"); r != "" {
+		title := centred(tr.T("error.remedy"))
+		title.TextStyle.Bold = true
+		objs = append(objs, title, centred(r))
+	}
+	if s.FaultDetail != "" {
+		d := centred(s.FaultDetail)
+		d.SizeName = "captionText"
+		objs = append(objs, d)
+	}
+	return screen(objs...)
+}
+
 // once makes a tap handler act a single time however fast it is tapped
 // (the manual warns against repeated taps on [OK]).
 func once(fn func()) func() {

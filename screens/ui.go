@@ -53,7 +53,7 @@ func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
 	u.overlay = container.NewStack()
 	u.banner = container.NewStack()
 	edge := newEdgeSwipe(func() {
-		if u.menu.page == pageNone {
+		if u.menu.page == pageNone && u.term.Fault() == nil {
 			u.menu.show(pageDrawer)
 		}
 	})
@@ -149,6 +149,8 @@ func (u *UI) render(s app.State) {
 	switch s.Phase {
 	case app.PhaseRecovering:
 		content = recoveringScreen(u.tr)
+	case app.PhaseFault:
+		content = faultScreen(u.tr, s)
 	case app.PhaseWaitingCode:
 		content = payScreen(u.tr, s, u.preview, u.term.Reset)
 	case app.PhaseProcessing:

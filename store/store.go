@@ -6,16 +6,20 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	_ "modernc.org/sqlite" // pure-Go SQLite: no cgo for the store
 )
@@ -27,27 +31,81 @@ var migrations embed.FS
 type DB struct {
 	db   *sql.DB
 	path string
+
+	faultMu sync.Mutex
+	fault   error // a write fault a test has injected (a full disk)
 }
 
 // ErrCorrupt means the file is not a database this terminal can use; it is
 // left untouched.
 var ErrCorrupt = errors.New("database file is damaged or not a codepay database")
 
+// ErrReplaced means the store that was here is gone: the file is missing,
+// empty or another store's, while the marker beside it says a store was
+// created at this path. Nothing is written; old request ids must not run
+// again and slip numbers must not restart.
+var ErrReplaced = errors.New("the database file was lost or replaced")
+
+// ErrReadOnly means the data folder or file cannot be written.
+var ErrReadOnly = errors.New("the data folder is not writable")
+
+// MarkerPath is the file that says a store exists at path. It lives
+// outside the database so that a deleted, truncated or swapped database is
+// told apart from a terminal's first start.
+func MarkerPath(path string) string { return path + ".marker" }
+
+const settingStoreID = "store_id"
+
+// DSN is the SQLite connection string for path: a file: URI with the path
+// percent-encoded, so that no character of the folder's name ('#', '?',
+// '%', '&'...) is taken for part of the URI and every pragma applies.
+func DSN(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	q := url.Values{}
+	q["_pragma"] = []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(5000)", "foreign_keys(ON)"}
+	q.Set("_txlock", "immediate")
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	// url.URL writes "file:///abs"; SQLite takes an empty authority.
+	return u.String(), nil
+}
+
 // Open opens or creates the store at path (mode 0600) and migrates it.
 func Open(path string) (*DB, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("store: %w", err)
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("store %s: %w: %v", dir, ErrReadOnly, err)
 	}
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if err := writable(dir); err != nil {
+		return nil, fmt.Errorf("store %s: %w: %v", dir, ErrReadOnly, err)
+	}
+	marker, merr := os.ReadFile(MarkerPath(path))
+	if merr != nil && !errors.Is(merr, fs.ErrNotExist) {
+		return nil, fmt.Errorf("store %s: %w", MarkerPath(path), merr)
+	}
+	hasMarker := merr == nil
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if hasMarker {
+			return nil, fmt.Errorf("store %s: %w (the file is missing)", path, ErrReplaced)
+		}
 		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o600)
 		if err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 		f.Close()
+	case err != nil:
+		return nil, fmt.Errorf("store: %w", err)
+	case fi.Size() == 0 && hasMarker:
+		return nil, fmt.Errorf("store %s: %w (the file is empty)", path, ErrReplaced)
 	}
-	// WAL with synchronous=FULL: a commit survives a power cut. The pragmas
-	// go in the DSN so that every pooled connection gets them.
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	dsn, err := DSN(path)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -57,11 +115,101 @@ func Open(path string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if hasMarker {
+		// Compare before anything is written: a swapped file stays as found.
+		id, err := s.Setting(settingStoreID)
+		if err != nil || id == "" || id != strings.TrimSpace(string(marker)) {
+			db.Close()
+			return nil, fmt.Errorf("store %s: %w (it is not the store the marker names)", path, ErrReplaced)
+		}
+	}
 	if err := s.migrate(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	if !hasMarker {
+		if err := s.mark(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// mark gives the store an id (kept when it has one, from an older
+// version) and writes the marker beside it, durably.
+func (s *DB) mark() error {
+	id, err := s.Setting(settingStoreID)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		b := make([]byte, 16)
+		rand.Read(b)
+		id = hex.EncodeToString(b)
+		if err := s.SetSetting(settingStoreID, id); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	tmp := MarkerPath(s.path) + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return fmt.Errorf("store marker: %w", err)
+	}
+	_, err = f.WriteString(id + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, MarkerPath(s.path))
+	}
+	if err == nil {
+		if d, derr := os.Open(filepath.Dir(s.path)); derr == nil {
+			d.Sync()
+			d.Close()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store marker: %w", err)
+	}
+	return nil
+}
+
+// writable tells whether files can be made in dir (root ignores mode
+// bits, so the answer comes from trying).
+func writable(dir string) error {
+	f, err := os.CreateTemp(dir, ".codepay-write-check-*")
+	if err != nil {
+		return err
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// InjectWriteFault makes every later write fail with err (nil: writes work
+// again). It stands for a disk that fills up, in the fault tests.
+func (s *DB) InjectWriteFault(err error) {
+	s.faultMu.Lock()
+	s.fault = err
+	s.faultMu.Unlock()
+}
+
+func (s *DB) writeFault() error {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	return s.fault
+}
+
+// exec runs one write statement.
+func (s *DB) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := s.writeFault(); err != nil {
+		return nil, err
+	}
+	return s.db.ExecContext(ctx, q, args...)
 }
 
 // check refuses a file that is not a readable database before anything is
@@ -131,6 +279,9 @@ func (s *DB) migrate() error {
 
 // tx runs fn in one SQL transaction.
 func (s *DB) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if err := s.writeFault(); err != nil {
+		return err
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -154,6 +305,6 @@ func (s *DB) Setting(key string) (string, error) {
 
 // SetSetting writes a setting.
 func (s *DB) SetSetting(key, value string) error {
-	_, err := s.db.Exec(`INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
+	_, err := s.exec(context.Background(), `INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`, key, value)
 	return err
 }

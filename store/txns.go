@@ -95,7 +95,7 @@ func (s *DB) BeginTxn(ctx context.Context, t *Txn) error {
 
 // SettleTxn records the outcome of an intent.
 func (s *DB) SettleTxn(ctx context.Context, id int64, state, paymentID, brand, errorCode string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE txns SET state=?, payment_id=CASE WHEN ?='' THEN payment_id ELSE ? END,
+	_, err := s.exec(ctx, `UPDATE txns SET state=?, payment_id=CASE WHEN ?='' THEN payment_id ELSE ? END,
 		brand=CASE WHEN ?='' THEN brand ELSE ? END, error_code=?, at=? WHERE id=?`,
 		state, paymentID, paymentID, brand, brand, errorCode, at.Format(time.RFC3339), id)
 	if err != nil {

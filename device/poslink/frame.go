@@ -5,9 +5,11 @@
 package poslink
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Control bytes.
@@ -21,6 +23,9 @@ const (
 
 // MaxBody is the largest BODY (LEN "2000").
 const MaxBody = 0x2000
+
+// SeqRoom is what the session adds to a body: `{"seq":999999,`.
+const SeqRoom = 16
 
 // CRC16 is CRC-16/CCITT-FALSE: poly 0x1021, init 0xFFFF, no reflection, no xorout.
 func CRC16(data []byte) uint16 {
@@ -55,16 +60,24 @@ func Encode(body []byte) ([]byte, error) {
 // errBadBody means a frame arrived intact but its body breaks the rules.
 var errBadBody = errors.New("body is not one JSON object of printable UTF-8")
 
-// checkBody applies the BODY rules: valid JSON, no control byte other
-// than TAB, LF and CR.
+// checkBody applies the BODY rules: one JSON object (not null, not an
+// array) in valid UTF-8, no control byte other than TAB, LF and CR.
+// encoding/json alone would take null as an empty object and replace
+// invalid UTF-8 silently, so both are checked first.
 func checkBody(b []byte) error {
 	for _, c := range b {
 		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
 			return errBadBody
 		}
 	}
+	if !utf8.Valid(b) {
+		return errBadBody
+	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return errBadBody
+	}
 	var obj map[string]json.RawMessage
-	if json.Unmarshal(b, &obj) != nil {
+	if json.Unmarshal(b, &obj) != nil || obj == nil {
 		return errBadBody
 	}
 	return nil

@@ -3,6 +3,7 @@ package poslink
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"io"
@@ -28,6 +29,9 @@ type Options struct {
 	// OnState is told when the link goes up (a frame or ENQ was ACKed)
 	// or down (a frame was given up, or the line was lost).
 	OnState func(up bool)
+	// OnDrop is told of a queued body that cannot be sent at all (over
+	// MaxBody): it is never dropped without a word.
+	OnDrop func(body []byte, err error)
 }
 
 // Session is one side of the protocol. It outlives the port: when the
@@ -40,9 +44,50 @@ type Session struct {
 	queue [][]byte
 	qcond chan struct{}
 
-	outSeq    int64
-	lastInSeq atomic.Int64
-	up        atomic.Bool
+	outSeq int64
+	// lastIn is the last frame delivered from the peer: a frame is a resend
+	// of it only when its seq and its body are the same and it comes within
+	// the time a resend can take (dupWindow). A POS that restarts numbers
+	// from 1 again, so an equal seq alone proves nothing.
+	inMu   sync.Mutex
+	lastIn lastFrame
+	up     atomic.Bool
+}
+
+type lastFrame struct {
+	seq  int64
+	sum  [sha256.Size]byte
+	at   time.Time
+	have bool
+}
+
+// dupWindow is how long after a delivered frame an identical one counts as
+// its resend: the four sendings of rule 3, each waiting T1 and stretched by
+// T2 while the other side's frame is arriving, with a margin.
+func (s *Session) dupWindow() time.Duration {
+	return time.Duration(s.opt.Resends+1) * (s.opt.T1 + s.opt.T2) * 2
+}
+
+// isResend tells whether body (with seq) repeats the frame delivered last,
+// and if not, remembers it as the last one.
+func (s *Session) isResend(seq int64, body []byte, now time.Time) bool {
+	sum := sha256.Sum256(body)
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	l := s.lastIn
+	if l.have && l.seq == seq && l.sum == sum && now.Sub(l.at) < s.dupWindow() {
+		return true
+	}
+	s.lastIn = lastFrame{seq: seq, sum: sum, at: now, have: true}
+	return false
+}
+
+// forgetPeer starts the peer's session afresh: an ENQ is how a POS that
+// has just started (or lost track) announces itself.
+func (s *Session) forgetPeer() {
+	s.inMu.Lock()
+	s.lastIn = lastFrame{}
+	s.inMu.Unlock()
 }
 
 // NewSession makes a session; deliver gets every new frame's body once, in
@@ -57,9 +102,7 @@ func NewSession(opt Options, deliver func(body []byte)) *Session {
 	if opt.Resends == 0 {
 		opt.Resends = DefaultResends
 	}
-	s := &Session{opt: opt, deliver: deliver, qcond: make(chan struct{}, 1)}
-	s.lastInSeq.Store(-1)
-	return s
+	return &Session{opt: opt, deliver: deliver, qcond: make(chan struct{}, 1)}
 }
 
 // Send queues a JSON object for the peer; the session puts its seq in.
@@ -189,11 +232,8 @@ func (c *conn) readLoop(ctx context.Context, r io.Reader) error {
 					Seq *int64 `json:"seq"`
 				}
 				json.Unmarshal(body, &hdr)
-				if hdr.Seq != nil && *hdr.Seq == c.s.lastInSeq.Load() {
+				if hdr.Seq != nil && c.s.isResend(*hdr.Seq, body, now) {
 					continue // a resend of a frame already delivered
-				}
-				if hdr.Seq != nil {
-					c.s.lastInSeq.Store(*hdr.Seq)
 				}
 				select {
 				case c.bodies <- body:
@@ -203,6 +243,7 @@ func (c *conn) readLoop(ctx context.Context, r io.Reader) error {
 			case tokBad:
 				c.write([]byte{NAK})
 			case tokENQ:
+				c.s.forgetPeer()
 				c.write([]byte{ACK})
 			case tokACK, tokNAK:
 				select {
@@ -237,6 +278,9 @@ func (c *conn) sendLoop(ctx context.Context) {
 		c.s.outSeq = c.s.outSeq%999999 + 1
 		frame, err := Encode(withSeq(body, c.s.outSeq))
 		if err != nil {
+			if c.s.opt.OnDrop != nil {
+				c.s.opt.OnDrop(body, err)
+			}
 			continue
 		}
 		if err := c.sendFrame(ctx, frame); err != nil && ctx.Err() != nil {

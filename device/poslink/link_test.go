@@ -263,3 +263,61 @@ func waitFor(t *testing.T, cond func() bool) {
 }
 
 var _ io.ReadWriter = (*os.File)(nil)
+
+// A POS that restarts numbers its frames from 1 again: its first request
+// must not be taken for a resend of the last session's frame 1.
+func TestRestartedPOSFirstFrameIsDelivered(t *testing.T) {
+	l := newLine(t, Options{})
+	l.write(frame(t, `{"seq":1,"type":"request","id":"A1","op":"ping"}`))
+	l.expect(ACK)
+	// The POS restarts and sends seq 1 again, with another request.
+	l.write(frame(t, `{"seq":1,"type":"request","id":"B1","op":"ping"}`))
+	l.expect(ACK)
+	waitFor(t, func() bool { return len(l.delivered()) == 2 })
+}
+
+// ENQ starts the POS's session afresh: even the very same frame that
+// follows it is new.
+func TestENQStartsThePeerAfresh(t *testing.T) {
+	l := newLine(t, Options{})
+	f := frame(t, `{"seq":1,"type":"request","id":"A1","op":"ping"}`)
+	l.write(f)
+	l.expect(ACK)
+	l.write([]byte{ENQ})
+	l.expect(ACK)
+	l.write(f)
+	l.expect(ACK)
+	waitFor(t, func() bool { return len(l.delivered()) == 2 })
+}
+
+// An identical frame long after the resend window is a new sending (a POS
+// restarted and replaying its journal), not a resend.
+func TestSameFrameAfterTheResendWindowIsDelivered(t *testing.T) {
+	l := newLine(t, Options{T1: 20 * time.Millisecond, T2: 10 * time.Millisecond})
+	f := frame(t, `{"seq":3,"type":"request","id":"A1","op":"ping"}`)
+	l.write(f)
+	l.expect(ACK)
+	l.write(f) // at once: a resend
+	l.expect(ACK)
+	time.Sleep(l.sess.dupWindow() + 50*time.Millisecond)
+	l.write(f)
+	l.expect(ACK)
+	waitFor(t, func() bool { return len(l.delivered()) == 2 })
+	time.Sleep(100 * time.Millisecond)
+	if n := len(l.delivered()); n != 2 {
+		t.Fatalf("delivered %d, want 2", n)
+	}
+}
+
+// Bodies that are not one JSON object in valid UTF-8 are NAKed and never
+// reach the terminal.
+func TestNonObjectOrInvalidUTF8BodyIsNaked(t *testing.T) {
+	l := newLine(t, Options{})
+	for _, body := range []string{`null`, ` null `, `[1,2]`, `"x"`, `3`, "{\"id\":\"\xff\xfe\",\"op\":\"ping\",\"seq\":1}"} {
+		l.write(frame(t, body))
+		l.expect(NAK)
+	}
+	l.write(frame(t, `{"seq":9,"type":"request","id":"R9","op":"ping"}`))
+	l.expect(ACK)
+	waitFor(t, func() bool { return len(l.delivered()) == 1 })
+}
