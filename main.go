@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,7 +21,6 @@ import (
 	"codepay/device/camera"
 	"codepay/device/codes"
 	"codepay/screens"
-	"codepay/store"
 	"codepay/theme"
 )
 
@@ -65,11 +63,9 @@ func runTerminal(args []string) error {
 	}
 	// A store that cannot be used keeps the terminal out of service with
 	// its code on screen (and for the POS); the file is not touched.
-	db, err := store.Open(filepath.Join(s.Data.Dir, "codepay.db"))
-	var fault *app.Fault
-	if err != nil {
-		fault = storeFault(err)
-		log.Error("store", "code", fault.Code, "err", err)
+	db, fault := app.OpenStore(filepath.Join(s.Data.Dir, "codepay.db"))
+	if fault != nil {
+		log.Error("store", "code", fault.Code, "err", fault.Detail)
 	} else {
 		defer db.Close()
 	}
@@ -140,31 +136,17 @@ func runTerminal(args []string) error {
 		}
 		// The whole file is checked before recovery writes to it: a damaged
 		// store takes no payment and is left as found.
-		if err := db.Verify(); err != nil {
-			log.Error("database integrity", "err", err)
-			term.SetFault(app.Fault{Code: app.CodeStoreDamaged, Detail: err.Error()})
-			return
+		if err := term.Start(ctx); err != nil {
+			log.Error("start-up", "err", err)
 		}
-		if err := term.Recover(ctx); err != nil {
-			log.Error("recovery", "err", err)
+		if term.Fault() != nil {
+			return
 		}
 		go term.WatchCenter(ctx, 5*time.Second)
 		term.RetryUnsettled(ctx, 30*time.Second)
 	}()
 	w.ShowAndRun()
 	return nil
-}
-
-// storeFault is the out-of-service code for a store that cannot be opened.
-func storeFault(err error) *app.Fault {
-	code := app.CodeStoreDamaged
-	switch {
-	case errors.Is(err, store.ErrReplaced):
-		code = app.CodeStoreLost
-	case errors.Is(err, store.ErrReadOnly):
-		code = app.CodeStoreReadOnly
-	}
-	return &app.Fault{Code: code, Detail: err.Error()}
 }
 
 // startSim runs the center simulator in-process on a loopback port.

@@ -3,11 +3,45 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"time"
 
 	"codepay/app/center"
 	"codepay/store"
 )
+
+// OpenStore opens the terminal's store; when it cannot be used (damaged,
+// lost or replaced, not writable) it returns the fault that keeps the
+// terminal out of service, and the file is left as it was found.
+func OpenStore(path string) (*store.DB, *Fault) {
+	db, err := store.Open(path)
+	if err == nil {
+		return db, nil
+	}
+	code := CodeStoreDamaged
+	switch {
+	case errors.Is(err, store.ErrReplaced):
+		code = CodeStoreLost
+	case errors.Is(err, store.ErrReadOnly):
+		code = CodeStoreReadOnly
+	}
+	return nil, &Fault{Code: code, Detail: err.Error()}
+}
+
+// Start checks the whole store, then recovers. A store that fails the
+// check takes the terminal out of service before anything is written to
+// it; the check runs while 「データ復元中」 is on screen and the POS hears
+// busy.
+func (t *Terminal) Start(ctx context.Context) error {
+	if t.Fault() != nil {
+		return nil
+	}
+	if err := t.store.Verify(); err != nil {
+		t.SetFault(Fault{Code: CodeStoreDamaged, Detail: err.Error()})
+		return err
+	}
+	return t.Recover(ctx)
+}
 
 // Recover settles what a power failure or crash left open, with
 // 「データ復元中」 on screen, then shows 決済初期画面. Every intent is asked

@@ -398,6 +398,9 @@ func (t *Terminal) finish(op *operation, res *Result) {
 	for _, w := range ws {
 		w(res)
 	}
+	if res.Error != nil && res.Error.OutcomeUnknown {
+		t.refreshUnsettled() // the op no longer owns its intent: count it
+	}
 	if dismissed {
 		t.toIdle()
 	}

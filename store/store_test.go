@@ -222,3 +222,44 @@ func TestFullDiskIsAWriteError(t *testing.T) {
 		t.Fatalf("stored data lost: %+v %v", got, err)
 	}
 }
+
+// Every character that means something in a URI is just part of the
+// folder's name: the database lands at exactly that path, mode 0600, with
+// WAL and synchronous FULL, and nothing is created anywhere else.
+func TestDataDirWithURICharacters(t *testing.T) {
+	for _, name := range []string{"dh#frag", "q?_pragma=journal_mode(DELETE)", "pct%41x", "amp&x=y", "sp ace", "semi;colon", `quo"te'`, "ユニ", "plus+eq="} {
+		t.Run(name, func(t *testing.T) {
+			root := t.TempDir()
+			dir := filepath.Join(root, name)
+			path := filepath.Join(dir, "codepay.db")
+			db, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x := Txn{Kind: KindPayment, CenterID: "C-1", Amount: 1, At: time.Now()}
+			if err := db.BeginTxn(context.Background(), &x); err != nil {
+				t.Fatal(err)
+			}
+			var mode string
+			var sync int
+			db.db.QueryRow(`PRAGMA journal_mode`).Scan(&mode)
+			db.db.QueryRow(`PRAGMA synchronous`).Scan(&sync)
+			db.Close()
+			if mode != "wal" || sync != 2 {
+				t.Errorf("journal_mode %q synchronous %d", mode, sync)
+			}
+			st, err := os.Stat(path)
+			if err != nil || st.Size() == 0 || st.Mode().Perm() != 0o600 {
+				t.Fatalf("the database is not at %s (mode 0600): %v %v", path, st, err)
+			}
+			entries, _ := os.ReadDir(root)
+			if len(entries) != 1 || entries[0].Name() != name {
+				var names []string
+				for _, e := range entries {
+					names = append(names, e.Name())
+				}
+				t.Fatalf("files outside the data folder: %v", names)
+			}
+		})
+	}
+}

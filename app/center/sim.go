@@ -1,6 +1,8 @@
 package center
 
 import (
+	"codepay/store"
+
 	"bytes"
 	"crypto/hmac"
 	"crypto/rand"
@@ -103,7 +105,10 @@ func NewSim(opt SimOptions) (*Sim, error) {
 	}
 	dsn := "file::memory:?mode=memory&cache=shared"
 	if opt.DBPath != "" {
-		dsn = "file:" + opt.DBPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+		var err error
+		if dsn, err = store.DSN(opt.DBPath); err != nil { // escaped: any folder name is safe
+			return nil, fmt.Errorf("simulator db: %w", err)
+		}
 	} else {
 		dsn = "file:sim" + randHex(8) + "?mode=memory&cache=shared"
 	}
