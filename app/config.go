@@ -81,7 +81,8 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	cam := fs.String("camera", "", "camera: v4l2:DEV | dir:PATH | file:PATH | demo")
 	centerURL := fs.String("center", "", "center: https URL of the gateway, or sim")
 	key := fs.String("center-key", "", "center API key")
-	secret := fs.String("center-secret", "", "center API secret")
+	secret := fs.String("center-secret", "", "center API secret (visible in ps: prefer --center-secret-file or CODEPAY_CENTER_SECRET)")
+	secretFile := fs.String("center-secret-file", "", "file holding the center API secret (mode 0600)")
 	merchant := fs.String("merchant", "", "merchant id at the center")
 	data := fs.String("data", "", "folder of the terminal's SQLite files")
 	fs.BoolVar(&s.Fullscreen, "fullscreen", false, "full screen (kiosk)")
@@ -109,6 +110,16 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	set(&s.Camera.Source, *cam)
 	set(&s.Center.URL, *centerURL)
 	set(&s.Center.APIKey, *key)
+	// The secret: the environment, then a file, then the flag (each wins
+	// over the config file); the flag alone shows it to every user in ps.
+	set(&s.Center.APISecret, os.Getenv("CODEPAY_CENTER_SECRET"))
+	if *secretFile != "" {
+		v, err := readSecretFile(*secretFile)
+		if err != nil {
+			return s, err
+		}
+		s.Center.APISecret = v
+	}
 	set(&s.Center.APISecret, *secret)
 	set(&s.Center.MerchantID, *merchant)
 	set(&s.Data.Dir, *data)
@@ -119,6 +130,26 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 		s.Lang = os.Getenv("LANG")
 	}
 	return s, s.Validate()
+}
+
+// readSecretFile reads a secret from a file no one else may read.
+func readSecretFile(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("center-secret-file: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("center-secret-file %s: mode %04o lets others read it; chmod 600", path, st.Mode().Perm())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("center-secret-file: %w", err)
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("center-secret-file %s: empty", path)
+	}
+	return v, nil
 }
 
 // loadFile reads a TOML config. A file holding secrets must not be

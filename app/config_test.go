@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -96,3 +97,25 @@ func TestLogsOfAFullRunHideCodesAndSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// The center secret need not be on the command line (where ps shows it):
+// the environment or a private file gives it; a file others can read is
+// refused with a line naming it.
+func TestCenterSecretFromEnvironmentOrFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("CODEPAY_CENTER_SECRET", "from-env")
+	s, err := ParseSettings([]string{"--center", "https://gw.example.jp", "--center-key", "k", "--data", dir}, io.Discard)
+	if err != nil || s.Center.APISecret != "from-env" {
+		t.Fatalf("env: %q %v", s.Center.APISecret, err)
+	}
+	f := filepath.Join(dir, "secret")
+	os.WriteFile(f, []byte("from-file\n"), 0o600)
+	s, err = ParseSettings([]string{"--center", "https://gw.example.jp", "--center-key", "k", "--center-secret-file", f, "--data", dir}, io.Discard)
+	if err != nil || s.Center.APISecret != "from-file" {
+		t.Fatalf("file: %q %v", s.Center.APISecret, err)
+	}
+	os.Chmod(f, 0o644)
+	if _, err := ParseSettings([]string{"--center", "https://gw.example.jp", "--center-key", "k", "--center-secret-file", f, "--data", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a readable secret file: %v", err)
+	}
+}

@@ -394,12 +394,12 @@ func (t *Terminal) finish(op *operation, res *Result) {
 	ws := t.waiters[op.req.ID]
 	delete(t.waiters, op.req.ID)
 	t.mu.Unlock()
+	if res.Error != nil && res.Error.OutcomeUnknown {
+		t.refreshUnsettled() // the op no longer owns its intent: count it
+	}
 	op.reply(res)
 	for _, w := range ws {
 		w(res)
-	}
-	if res.Error != nil && res.Error.OutcomeUnknown {
-		t.refreshUnsettled() // the op no longer owns its intent: count it
 	}
 	if dismissed {
 		t.toIdle()

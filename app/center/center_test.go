@@ -440,3 +440,100 @@ func TestLogsMaskCodesAndHideSecrets(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// signedRequest builds one signed call with a fixed nonce, to send twice.
+func signedRequest(t *testing.T, url, key, secret, merchant, method, path string, body []byte) *http.Request {
+	t.Helper()
+	ct := "empty"
+	if body != nil {
+		ct = ContentTypeJSON
+	}
+	req, err := http.NewRequest(method, url+path, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", ct)
+	}
+	req.Header.Set("Authorization", AuthHeader(key, secret, path, method, "fixed01", time.Now().Unix(), ct, body))
+	if merchant != "" {
+		req.Header.Set("X-ASSUME-MERCHANT", merchant)
+	}
+	return req
+}
+
+func statusOf(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var env envelope
+	json.NewDecoder(resp.Body).Decode(&env)
+	return resp.StatusCode, env.ResultInfo.Code
+}
+
+// A byte-identical request sent again within the signature window is a
+// replay, and refused.
+func TestSimRefusesAReplayedNonce(t *testing.T) {
+	_, url := simOn(t, SimOptions{})
+	path := "/kiosk/v1/terminals/T1/online-test"
+	body := []byte(`{"requestedAt":1,"echo":"x"}`)
+	if st, code := statusOf(t, signedRequest(t, url, "key1", "secret1", "M1", "POST", path, body)); st != 200 {
+		t.Fatalf("first: %d %s", st, code)
+	}
+	if st, code := statusOf(t, signedRequest(t, url, "key1", "secret1", "M1", "POST", path, body)); st != 401 || code != "UNAUTHORIZED" {
+		t.Fatalf("replay: %d %s", st, code)
+	}
+}
+
+// A key acts only for its merchant: it cannot read, cancel or refund
+// another merchant's payment, nor close another merchant's terminal's day,
+// and the simulator keeps customer codes only masked.
+func TestSimTiesKeysToMerchants(t *testing.T) {
+	s, url := simOn(t, SimOptions{Keys: map[string]string{"key1": "secret1", "key2": "secret2"}, Merchants: map[string]string{"key1": "M1", "key2": "M2"}})
+	a := clientFor(t, url)
+	b, _ := codes.BrandByName("PayPay")
+	sc, _ := ScenarioByName("ok")
+	code := SampleCode(b, sc, false)
+	p, err := a.CreatePayment(context.Background(), PaymentRequest{MerchantPaymentID: "P-A-1", UserAuthorizationID: code, Amount: Yen(700), RequestedAt: time.Now().Unix(), TerminalID: "T1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := a.GetPayment(context.Background(), "P-A-1"); err != nil || got.UserAuthorizationID == code || !strings.Contains(got.UserAuthorizationID, "*") {
+		t.Fatalf("own payment: %+v %v", got, err)
+	}
+	other := clientFor(t, url, func(c *Config) { c.APIKey, c.APISecret, c.MerchantID, c.TerminalID = "key2", "secret2", "M2", "T2" })
+	if _, err := other.GetPayment(context.Background(), "P-A-1"); err == nil {
+		t.Fatal("another merchant read the payment")
+	}
+	if err := other.CancelPayment(context.Background(), "P-A-1"); err == nil {
+		t.Fatal("another merchant cancelled the payment")
+	}
+	if _, err := other.CreateRefund(context.Background(), RefundRequest{MerchantRefundID: "R-X", PaymentID: p.PaymentID, Amount: Yen(700), RequestedAt: time.Now().Unix()}); err == nil {
+		t.Fatal("another merchant refunded the payment")
+	}
+	// Another merchant's key on this merchant's terminal.
+	intruder := clientFor(t, url, func(c *Config) { c.APIKey, c.APISecret, c.MerchantID, c.TerminalID = "key2", "secret2", "M2", "T1" })
+	if _, err := intruder.DailyTotals(context.Background(), "D-X"); err == nil {
+		t.Fatal("another merchant closed the terminal's day")
+	}
+	// Acting for a merchant the key is not tied to.
+	spoof := clientFor(t, url, func(c *Config) { c.APIKey, c.APISecret, c.MerchantID = "key2", "secret2", "M1" })
+	if _, err := spoof.GetPayment(context.Background(), "P-A-1"); err == nil {
+		t.Fatal("key2 acted for M1")
+	}
+	if got, err := a.GetPayment(context.Background(), "P-A-1"); err != nil || got.Status != StatusCompleted {
+		t.Fatalf("the payment changed: %+v %v", got, err)
+	}
+	var stored string
+	s.db.QueryRow(`SELECT code || code_masked FROM payments`).Scan(&stored)
+	if strings.Contains(stored, code) {
+		t.Fatal("the simulator keeps the full customer code")
+	}
+	// A used code is still single-use though only its digest is kept.
+	if _, err := a.CreatePayment(context.Background(), PaymentRequest{MerchantPaymentID: "P-A-2", UserAuthorizationID: code, Amount: Yen(700), RequestedAt: time.Now().Unix(), TerminalID: "T1"}); err == nil {
+		t.Fatal("a used code paid twice")
+	}
+}

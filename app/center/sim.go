@@ -1,11 +1,11 @@
 package center
 
 import (
-	"codepay/store"
-
 	"bytes"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/tls"
 	"database/sql"
 	"encoding/hex"
@@ -24,12 +24,18 @@ import (
 	_ "modernc.org/sqlite" // the simulator's own state file
 
 	"codepay/device/codes"
+	"codepay/store"
 )
 
 // SimOptions configures the simulator.
 type SimOptions struct {
 	// Keys maps API key to secret; any number of terminals may share one.
 	Keys map[string]string
+	// Merchants ties an API key to its merchant. A key with none is tied
+	// to the first X-ASSUME-MERCHANT it sends (or to itself), for good.
+	// A key acts only for its merchant: another merchant's payments are
+	// not found, and a terminal belongs to the merchant that used it first.
+	Merchants map[string]string
 	// DBPath is the simulator's SQLite file ("" keeps state in memory).
 	DBPath string
 	// Latency is added to every answer.
@@ -59,6 +65,18 @@ type Sim struct {
 	mu  sync.Mutex
 	// unsettledUntil holds merchantPaymentIds that answer 502 until a time.
 	unsettledUntil map[string]time.Time
+	// nonces seen within the signature window, by key: a byte-identical
+	// request sent again (a replay) is refused.
+	nonceMu sync.Mutex
+	nonces  map[string]int64 // key + ":" + nonce -> epoch
+}
+
+type ctxMerchant struct{}
+
+// merchantOf is the merchant the request's key acts for.
+func merchantOf(r *http.Request) string {
+	m, _ := r.Context().Value(ctxMerchant{}).(string)
+	return m
 }
 
 var jst = time.FixedZone("JST", 9*60*60)
@@ -84,6 +102,8 @@ CREATE TABLE IF NOT EXISTS events (
   id INTEGER PRIMARY KEY, terminal_id TEXT NOT NULL, kind TEXT NOT NULL, brand TEXT NOT NULL,
   amount INTEGER NOT NULL, at INTEGER NOT NULL, close_seq INTEGER);
 CREATE INDEX IF NOT EXISTS events_open ON events(terminal_id, close_seq);
+CREATE TABLE IF NOT EXISTS key_merchants (api_key TEXT PRIMARY KEY, merchant_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS terminal_owners (terminal_id TEXT PRIMARY KEY, merchant_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reports (
   terminal_id TEXT NOT NULL, merchant_report_id TEXT NOT NULL, body TEXT NOT NULL,
   PRIMARY KEY (terminal_id, merchant_report_id));
@@ -123,7 +143,10 @@ func NewSim(opt SimOptions) (*Sim, error) {
 		db.Close()
 		return nil, fmt.Errorf("simulator db: %w", err)
 	}
-	return &Sim{opt: opt, db: db, unsettledUntil: map[string]time.Time{}}, nil
+	// Customer codes are kept only masked (shown) and hashed (to spot a
+	// used code); an older state file gains the column.
+	db.Exec(`ALTER TABLE payments ADD COLUMN code_masked TEXT NOT NULL DEFAULT ''`)
+	return &Sim{opt: opt, db: db, unsettledUntil: map[string]time.Time{}, nonces: map[string]int64{}}, nil
 }
 
 // Close releases the state file.
@@ -199,10 +222,98 @@ func (s *Sim) auth(next http.Handler) http.Handler {
 		case !hmac.Equal([]byte(MAC(secret, r.URL.Path, r.Method, f.nonce, f.epoch, ct, f.bodyHash)), []byte(f.mac)):
 			writeErr(w, 401, "UNAUTHORIZED", "signature mismatch")
 			return
+		case !s.freshNonce(f.key, f.nonce, f.epoch):
+			writeErr(w, 401, "UNAUTHORIZED", "nonce already used")
+			return
+		}
+		merchant, err := s.keyMerchant(f.key, r.Header.Get("X-ASSUME-MERCHANT"))
+		if err != nil {
+			writeErr(w, 401, "UNAUTHORIZED", err.Error())
+			return
+		}
+		if tid := terminalOfPath(r.URL.Path); tid != "" && !s.ownsTerminal(merchant, tid) {
+			writeErr(w, 401, "OP_OUT_OF_SCOPE", "the terminal belongs to another merchant")
+			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxMerchant{}, merchant)))
 	})
+}
+
+// freshNonce remembers a key's nonce for the signature window and tells
+// whether it was new. Nonces are kept in memory: a restarted simulator
+// forgets them, which only a replay within 120 s of the restart could use.
+func (s *Sim) freshNonce(key, nonce string, epoch int64) bool {
+	now := s.opt.Now().Unix()
+	s.nonceMu.Lock()
+	defer s.nonceMu.Unlock()
+	if len(s.nonces) > 4096 {
+		for k, e := range s.nonces {
+			if abs(now-e) >= 120 {
+				delete(s.nonces, k)
+			}
+		}
+	}
+	k := key + ":" + nonce
+	if _, seen := s.nonces[k]; seen {
+		return false
+	}
+	s.nonces[k] = epoch
+	return true
+}
+
+// keyMerchant is the merchant a key acts for; a request that asks to act
+// for another is refused.
+func (s *Sim) keyMerchant(key, assume string) (string, error) {
+	m := s.opt.Merchants[key]
+	if m == "" {
+		s.mu.Lock()
+		err := s.db.QueryRow(`SELECT merchant_id FROM key_merchants WHERE api_key=?`, key).Scan(&m)
+		if errors.Is(err, sql.ErrNoRows) {
+			m = assume
+			if m == "" {
+				m = key
+			}
+			_, err = s.db.Exec(`INSERT INTO key_merchants(api_key, merchant_id) VALUES (?,?)`, key, m)
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return "", fmt.Errorf("key store: %v", err)
+		}
+	}
+	if assume != "" && assume != m {
+		return "", errors.New("this key does not act for that merchant")
+	}
+	return m, nil
+}
+
+// ownsTerminal ties a terminal to the merchant that used it first.
+func (s *Sim) ownsTerminal(merchant, tid string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var owner string
+	err := s.db.QueryRow(`SELECT merchant_id FROM terminal_owners WHERE terminal_id=?`, tid).Scan(&owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		_, err = s.db.Exec(`INSERT INTO terminal_owners(terminal_id, merchant_id) VALUES (?,?)`, tid, merchant)
+		return err == nil
+	}
+	return err == nil && owner == merchant
+}
+
+// terminalOfPath is the {terminalId} of a /kiosk/v1/terminals/ path.
+func terminalOfPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/kiosk/v1/terminals/")
+	if !ok {
+		return ""
+	}
+	tid, _, _ := strings.Cut(rest, "/")
+	return tid
+}
+
+// codeDigest identifies a customer code without keeping it.
+func codeDigest(code string) string {
+	h := sha256.Sum256([]byte("codepay-sim-code:" + code))
+	return "sha256:" + hex.EncodeToString(h[:])
 }
 
 func abs(n int64) int64 {
@@ -250,7 +361,7 @@ func (s *Sim) createPayment(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 400, "INVALID_PARAMS", "body is not JSON")
 		return
 	}
-	merchant := r.Header.Get("X-ASSUME-MERCHANT")
+	merchant := merchantOf(r)
 	if req.MerchantPaymentID == "" || req.UserAuthorizationID == "" || req.RequestedAt == 0 {
 		writeErr(w, 400, "MISSING_REQUEST_PARAMS", "merchantPaymentId, userAuthorizationId and requestedAt are required")
 		return
@@ -263,11 +374,15 @@ func (s *Sim) createPayment(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 401, "OP_OUT_OF_SCOPE", "terminal suspended")
 		return
 	}
+	if req.TerminalID != "" && !s.ownsTerminal(merchant, req.TerminalID) {
+		writeErr(w, 401, "OP_OUT_OF_SCOPE", "the terminal belongs to another merchant")
+		return
+	}
 	s.mu.Lock()
 	// A resend with the same id answers the earlier result and charges nothing.
-	if p, ok := s.loadPayment(req.MerchantPaymentID); ok {
+	if p, owner, digest, ok := s.loadPaymentRow(req.MerchantPaymentID); ok {
 		s.mu.Unlock()
-		if p.UserAuthorizationID != req.UserAuthorizationID || p.Amount.Amount != req.Amount.Amount {
+		if owner != merchant || digest != codeDigest(req.UserAuthorizationID) || p.Amount.Amount != req.Amount.Amount {
 			writeErr(w, 400, "DUPLICATE_DYNAMIC_QR_REQUEST", "merchantPaymentId already used with other values")
 			return
 		}
@@ -376,7 +491,7 @@ func (s *Sim) complete(req PaymentRequest, merchant string, brand codes.Brand) (
 		return Payment{}, 500, "INTERNAL_SERVER_ERROR"
 	}
 	defer tx.Rollback()
-	if _, err := tx.Exec(`INSERT INTO used_codes(code) VALUES (?)`, req.UserAuthorizationID); err != nil {
+	if _, err := tx.Exec(`INSERT INTO used_codes(code) VALUES (?)`, codeDigest(req.UserAuthorizationID)); err != nil {
 		return Payment{}, 401, "EXPIRED_USER_AUTHORIZATION_ID"
 	}
 	status := StatusCompleted
@@ -389,8 +504,8 @@ func (s *Sim) complete(req PaymentRequest, merchant string, brand codes.Brand) (
 		status, canceledAt = StatusFailed, now
 	}
 	pid := fmt.Sprintf("%d%s", now, randHex(6))
-	_, err = tx.Exec(`INSERT INTO payments(merchant_payment_id, merchant_id, payment_id, code, amount, status, brand, accepted_at, requested_at, terminal_id, store_id, receipt_no, canceled_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, req.MerchantPaymentID, merchant, pid, req.UserAuthorizationID, req.Amount.Amount, status, brand.Name, now, req.RequestedAt, req.TerminalID, req.StoreID, req.OrderReceiptNumber, canceledAt)
+	_, err = tx.Exec(`INSERT INTO payments(merchant_payment_id, merchant_id, payment_id, code, code_masked, amount, status, brand, accepted_at, requested_at, terminal_id, store_id, receipt_no, canceled_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, req.MerchantPaymentID, merchant, pid, codeDigest(req.UserAuthorizationID), MaskCode(req.UserAuthorizationID), req.Amount.Amount, status, brand.Name, now, req.RequestedAt, req.TerminalID, req.StoreID, req.OrderReceiptNumber, canceledAt)
 	if err == nil {
 		_, err = tx.Exec(`INSERT INTO events(terminal_id, kind, brand, amount, at) VALUES (?,?,?,?,?)`, req.TerminalID, "sale", brand.Name, req.Amount.Amount, now)
 	}
@@ -413,18 +528,34 @@ func MaskCode(c string) string {
 	return c[:4] + strings.Repeat("*", len(c)-6) + c[len(c)-2:]
 }
 
-func (s *Sim) loadPayment(mpid string) (Payment, bool) {
+// loadPayment reads a payment of merchant ("" for any); another
+// merchant's payment is not found.
+func (s *Sim) loadPayment(mpid string, merchant ...string) (Payment, bool) {
+	p, owner, _, ok := s.loadPaymentRow(mpid)
+	if !ok || (len(merchant) > 0 && merchant[0] != owner) {
+		return Payment{}, false
+	}
+	return p, true
+}
+
+// loadPaymentRow reads a payment with its merchant and its code's digest;
+// the payment shows the code masked, as the simulator keeps it.
+func (s *Sim) loadPaymentRow(mpid string) (Payment, string, string, bool) {
 	var p Payment
 	var canceledAt int64
-	err := s.db.QueryRow(`SELECT merchant_payment_id, payment_id, code, amount, status, brand, accepted_at, requested_at, terminal_id, store_id, receipt_no, canceled_at
-		FROM payments WHERE merchant_payment_id=?`, mpid).Scan(&p.MerchantPaymentID, &p.PaymentID, &p.UserAuthorizationID, &p.Amount.Amount, &p.Status, &p.Brand, &p.AcceptedAt, &p.RequestedAt, &p.TerminalID, &p.StoreID, &p.OrderReceiptNumber, &canceledAt)
+	var owner, digest string
+	err := s.db.QueryRow(`SELECT merchant_payment_id, merchant_id, payment_id, code, code_masked, amount, status, brand, accepted_at, requested_at, terminal_id, store_id, receipt_no, canceled_at
+		FROM payments WHERE merchant_payment_id=?`, mpid).Scan(&p.MerchantPaymentID, &owner, &p.PaymentID, &digest, &p.UserAuthorizationID, &p.Amount.Amount, &p.Status, &p.Brand, &p.AcceptedAt, &p.RequestedAt, &p.TerminalID, &p.StoreID, &p.OrderReceiptNumber, &canceledAt)
 	if err != nil {
-		return Payment{}, false
+		return Payment{}, "", "", false
+	}
+	if !strings.HasPrefix(digest, "sha256:") { // a state file from before codes were hashed
+		digest, p.UserAuthorizationID = codeDigest(digest), MaskCode(digest)
 	}
 	p.Amount.Currency = "JPY"
 	refunds, _ := s.refundsOf(p.PaymentID)
 	p.Refunds = &RefundList{Data: refunds}
-	return p, true
+	return p, owner, digest, true
 }
 
 func (s *Sim) refundsOf(paymentID string) ([]Refund, error) {
@@ -458,7 +589,7 @@ func (s *Sim) getPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	p, ok := s.loadPayment(id)
+	p, ok := s.loadPayment(id, merchantOf(r))
 	s.mu.Unlock()
 	if !ok {
 		writeErr(w, 404, "RESOURCE_NOT_FOUND", "no such payment")
@@ -475,7 +606,11 @@ func (s *Sim) cancelPayment(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.loadPayment(id)
+	p, owner, _, ok := s.loadPaymentRow(id)
+	if ok && owner != merchantOf(r) {
+		writeErr(w, 404, "RESOURCE_NOT_FOUND", "no such payment")
+		return
+	}
 	if !ok {
 		// Accepted: a payment arriving later under this id is reversed at once.
 		s.db.Exec(`INSERT OR IGNORE INTO early_cancels(merchant_payment_id) VALUES (?)`, id)
@@ -528,7 +663,7 @@ func (s *Sim) createRefund(w http.ResponseWriter, r *http.Request) {
 	var existingPID string
 	var existingAmount int64
 	if err := s.db.QueryRow(`SELECT payment_id, amount FROM refunds WHERE merchant_refund_id=?`, req.MerchantRefundID).Scan(&existingPID, &existingAmount); err == nil {
-		if existingPID != req.PaymentID || existingAmount != req.Amount.Amount {
+		if existingPID != req.PaymentID || existingAmount != req.Amount.Amount || !s.paymentIsMerchants(existingPID, merchantOf(r)) {
 			writeErr(w, 400, "ORDER_NOT_REVERSIBLE", "merchantRefundId already used")
 			return
 		}
@@ -541,7 +676,11 @@ func (s *Sim) createRefund(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 404, "RESOURCE_NOT_FOUND", "no such payment")
 		return
 	}
-	p, _ := s.loadPayment(mpid)
+	p, ok := s.loadPayment(mpid, merchantOf(r))
+	if !ok {
+		writeErr(w, 404, "RESOURCE_NOT_FOUND", "no such payment")
+		return
+	}
 	if s.opt.Suspended[p.TerminalID] {
 		writeErr(w, 401, "OP_OUT_OF_SCOPE", "terminal suspended")
 		return
@@ -585,6 +724,13 @@ func (s *Sim) createRefund(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, 201, "SUCCESS", "Success", rf)
 }
 
+// paymentIsMerchants tells whether the payment (by the center's id) is merchant's.
+func (s *Sim) paymentIsMerchants(paymentID, merchant string) bool {
+	var owner string
+	err := s.db.QueryRow(`SELECT merchant_id FROM payments WHERE payment_id=?`, paymentID).Scan(&owner)
+	return err == nil && owner == merchant
+}
+
 func (s *Sim) loadRefund(id string) (Refund, bool) {
 	rf := Refund{MerchantRefundID: id, Status: StatusRefunded, Amount: Money{Currency: "JPY"}}
 	err := s.db.QueryRow(`SELECT payment_id, amount, accepted_at, requested_at, reason FROM refunds WHERE merchant_refund_id=?`, id).
@@ -595,6 +741,7 @@ func (s *Sim) loadRefund(id string) (Refund, bool) {
 func (s *Sim) getRefund(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rf, ok := s.loadRefund(r.PathValue("id"))
+	ok = ok && s.paymentIsMerchants(rf.PaymentID, merchantOf(r))
 	s.mu.Unlock()
 	if !ok {
 		writeErr(w, 404, "NO_SUCH_REFUND_ORDER", "no such refund")

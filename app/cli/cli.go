@@ -147,15 +147,19 @@ func Gencode(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-type keyList map[string]string
+// keyList is --key KEY:SECRET[:MERCHANT]: the merchant the key acts for.
+type keyList struct{ secrets, merchants map[string]string }
 
-func (k keyList) String() string { return fmt.Sprint(len(k)) }
+func (k keyList) String() string { return fmt.Sprint(len(k.secrets)) }
 func (k keyList) Set(v string) error {
-	key, secret, ok := strings.Cut(v, ":")
-	if !ok || key == "" || secret == "" {
-		return errors.New("want KEY:SECRET")
+	p := strings.Split(v, ":")
+	if len(p) < 2 || len(p) > 3 || p[0] == "" || p[1] == "" {
+		return errors.New("want KEY:SECRET or KEY:SECRET:MERCHANT")
 	}
-	k[key] = secret
+	k.secrets[p[0]] = p[1]
+	if len(p) == 3 && p[2] != "" {
+		k.merchants[p[0]] = p[2]
+	}
 	return nil
 }
 
@@ -170,8 +174,8 @@ func Center(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8420", "address to listen on")
 	data := fs.String("data", "", "folder for the simulator's SQLite file (empty: memory)")
-	keys := keyList{}
-	fs.Var(keys, "key", "API key and secret KEY:SECRET (repeatable)")
+	keys := keyList{secrets: map[string]string{}, merchants: map[string]string{}}
+	fs.Var(keys, "key", "API key, secret and the merchant it acts for, KEY:SECRET[:MERCHANT] (repeatable)")
 	latency := fs.Duration("latency", 0, "added to every answer")
 	failRate := fs.Float64("failure-rate", 0, "share of payments answered 500 INTERNAL_SERVER_ERROR (0..1)")
 	suspended := stringSet{}
@@ -183,8 +187,8 @@ func Center(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if len(keys) == 0 {
-		keys["demo"] = "demo-secret"
+	if len(keys.secrets) == 0 {
+		keys.secrets["demo"] = "demo-secret"
 	}
 	if *failRate < 0 || *failRate > 1 {
 		return errors.New("center: --failure-rate must be between 0 and 1")
@@ -192,7 +196,7 @@ func Center(args []string, stdout, stderr io.Writer) error {
 	if (*cert == "") != (*key == "") {
 		return errors.New("center: --tls-cert and --tls-key go together")
 	}
-	opt := center.SimOptions{Keys: keys, Latency: *latency, FailureRate: *failRate, Suspended: suspended,
+	opt := center.SimOptions{Keys: keys.secrets, Merchants: keys.merchants, Latency: *latency, FailureRate: *failRate, Suspended: suspended,
 		CancelWindow: time.Duration(*window) * time.Second, SlowDelay: *slow,
 		Log: slog.New(slog.NewTextHandler(stderr, nil))}
 	if *data != "" {

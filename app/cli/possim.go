@@ -3,6 +3,8 @@ package cli
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -64,6 +66,7 @@ type POS struct {
 	mu       sync.Mutex
 	results  map[string]chan *app.Result
 	n        int
+	tag      string // this run's random part of request ids
 	practice bool
 	lastID   string
 	outMu    sync.Mutex
@@ -143,7 +146,8 @@ func (p *POS) printResult(r *app.Result) {
 func (p *POS) Command(line string) (app.Request, error) {
 	f := strings.Fields(line)
 	p.n++
-	req := app.Request{Type: "request", ID: fmt.Sprintf("R%s-%04d", time.Now().Format("20060102150405"), p.n), Practice: p.practice}
+	// Unique across runs, even two in the same second: a random part.
+	req := app.Request{Type: "request", ID: fmt.Sprintf("R%s-%s-%04d", time.Now().Format("060102150405"), p.runTag(), p.n), Practice: p.practice}
 	num := func(i int) (int64, error) {
 		if i >= len(f) {
 			return 0, fmt.Errorf("%s: a number is missing", f[0])
@@ -318,4 +322,14 @@ func (p *POS) DoRaw(id string, body []byte) *app.Result {
 		p.printf("no result for %s within %s\n", id, p.Timeout)
 		return nil
 	}
+}
+
+// runTag is this run's random part of request ids.
+func (p *POS) runTag() string {
+	if p.tag == "" {
+		b := make([]byte, 3)
+		rand.Read(b)
+		p.tag = hex.EncodeToString(b)
+	}
+	return p.tag
 }
