@@ -96,6 +96,13 @@ func (p *POS) onBody(body []byte) {
 	}
 	if hdr.Type == "event" {
 		p.printf("  event %s %s\n", hdr.ID, hdr.Event)
+		if hdr.Event == app.EvSettled {
+			// An unknown outcome settled in the background: its final result.
+			var ev app.Event
+			if json.Unmarshal(body, &ev) == nil && ev.Result != nil {
+				p.printResult(ev.Result)
+			}
+		}
 		return
 	}
 	var res app.Result
@@ -293,11 +300,33 @@ func (p *POS) RunScript(in io.Reader, strict bool) error {
 	return sc.Err()
 }
 
-// Do sends a request and waits for its final result (nil on time-out).
+// Do sends a request and waits for its final result (nil on time-out). A
+// receipt too long for one frame comes cut; the rest is fetched with the
+// receipt op, page by page, and put together.
 func (p *POS) Do(req app.Request) *app.Result {
 	req.Seq = 0
 	body, _ := json.Marshal(req)
-	return p.DoRaw(req.ID, body)
+	res := p.DoRaw(req.ID, body)
+	for page := 1; res != nil && res.Receipt != nil && res.Receipt.Next > 0; page++ {
+		p.n++
+		id := fmt.Sprintf("%s-P%d", req.ID, page)
+		if len(id) > 32 {
+			id = fmt.Sprintf("RP%s-%04d", p.runTag(), p.n)
+		}
+		q, _ := json.Marshal(app.Request{Type: "request", ID: id, Op: app.OpReceipt, QueryID: req.ID, From: &res.Receipt.Next})
+		more := p.DoRaw(id, q)
+		if more == nil || !more.OK || more.Receipt == nil || more.Receipt.From != res.Receipt.Next {
+			p.printf("receipt of %s: page from line %d missing\n", req.ID, res.Receipt.Next)
+			return res
+		}
+		res.Receipt.Lines = append(res.Receipt.Lines, more.Receipt.Lines...)
+		res.Receipt.Next = more.Receipt.Next
+		if res.Receipt.Next == 0 {
+			res.Receipt.Truncated = false
+			p.printf("receipt of %s: %d lines in %d frames\n", req.ID, len(res.Receipt.Lines), page+1)
+		}
+	}
+	return res
 }
 
 // DoRaw sends a request body as it is (to test the terminal's validation)

@@ -3,8 +3,9 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,6 +35,22 @@ func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(
 // go.bug.st/serial, and the POS simulator on the master.
 func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf) {
 	t.Helper()
+	r := newPtyRig(t)
+	return r.pos, r.term, r.customer, r.out
+}
+
+// ptyRig is posOverPty's whole setup, for tests that reach behind the line.
+type ptyRig struct {
+	pos      *POS
+	term     *app.Terminal
+	customer *app.DemoCustomer
+	out      *syncBuf
+	db       *store.DB
+	client   *center.Client
+}
+
+func newPtyRig(t *testing.T) *ptyRig {
+	t.Helper()
 	sim, err := center.NewSim(center.SimOptions{Keys: map[string]string{"k": "s"}, DBPath: filepath.Join(t.TempDir(), "sim.db")})
 	if err != nil {
 		t.Fatal(err)
@@ -61,13 +78,7 @@ func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf)
 	// is not (yet) open reads EIO.
 	slaveName := slave.Name()
 	ctx, cancel := context.WithCancel(context.Background())
-	var sess *poslink.Session
-	sess = poslink.NewSession(poslink.Options{}, func(body []byte) {
-		term.Handle(body, func(msg any) {
-			b, _ := json.Marshal(msg)
-			sess.Send(b)
-		})
-	})
+	sess := term.AttachLink(poslink.Options{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	var states []string
 	var smu sync.Mutex
 	go poslink.Keep(ctx, sess, func() (io.ReadWriteCloser, error) { return poslink.OpenSerial(slaveName, 115200) },
@@ -88,7 +99,7 @@ func posOverPty(t *testing.T) (*POS, *app.Terminal, *app.DemoCustomer, *syncBuf)
 		sim.Close()
 		db.Close()
 	})
-	return pos, term, customer, out
+	return &ptyRig{pos: pos, term: term, customer: customer, out: out, db: db, client: cl}
 }
 
 func TestEveryOperationOverASerialLine(t *testing.T) {
@@ -197,4 +208,56 @@ func TestPossimScriptFailsOnAWrongExpectation(t *testing.T) {
 	if err := pos.RunScript(strings.NewReader("fly away => ok\n"), true); err == nil {
 		t.Error("an unknown command passed")
 	}
+}
+
+// A day of 1,000 transactions (the capacity) over a real serial line: the
+// 中間計 and 日計 results reach the POS, cut to a frame, and the reference
+// POS fetches the rest of the report with the receipt op, line for line.
+func TestThousandTransactionDayOverASerialLine(t *testing.T) {
+	r := newPtyRig(t)
+	ctx := context.Background()
+	b, _ := codes.BrandByName("PayPay")
+	sc, _ := center.ScenarioByName("ok")
+	for i := 0; i < 1000; i++ {
+		mp := fmt.Sprintf("P-T0001-DAY%04d", i)
+		p, err := r.client.CreatePayment(ctx, center.PaymentRequest{MerchantPaymentID: mp, UserAuthorizationID: center.SampleCode(b, sc, false),
+			Amount: center.Yen(int64(100 + i)), RequestedAt: time.Now().Unix(), TerminalID: "T0001"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := store.Txn{Kind: store.KindPayment, CenterID: mp, Brand: p.Brand, Amount: int64(100 + i), At: time.Now().In(app.JST), RequestID: "DAY"}
+		if err := r.db.BeginTxn(ctx, &x); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.db.SettleTxn(ctx, x.ID, store.StateDone, p.PaymentID, p.Brand, "", x.At); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, op := range []string{app.OpInterimTotal, app.OpDailyTotal} {
+		r.pos.n++
+		res := r.pos.Do(app.Request{Type: "request", ID: fmt.Sprintf("BIG-%s", op), Op: op})
+		if res == nil || !res.OK || res.Totals.Total.Sales.Count != 1000 {
+			t.Fatalf("%s over the line: %+v\n%s", op, res, tail(r.out.String()))
+		}
+		if res.Receipt.Truncated || len(res.Receipt.Lines) != res.Receipt.TotalLines || res.Receipt.TotalLines < 2000 {
+			t.Fatalf("%s: %d of %d lines put together", op, len(res.Receipt.Lines), res.Receipt.TotalLines)
+		}
+		// Every payment is on the report, once.
+		joined := strings.Join(res.Receipt.Lines, "\n")
+		for _, amount := range []string{"100", "1,099"} {
+			if !strings.Contains(joined, amount) {
+				t.Errorf("%s: ¥%s is not on the report", op, amount)
+			}
+		}
+	}
+	if !strings.Contains(r.out.String(), "frames") {
+		t.Errorf("the report did not need several frames:\n%s", tail(r.out.String()))
+	}
+}
+
+func tail(s string) string {
+	if len(s) > 3000 {
+		return s[len(s)-3000:]
+	}
+	return s
 }
