@@ -82,7 +82,7 @@ func (r *rig) statusOf(id string) *Result {
 // unknown outcome (never a plain failure that has the customer pay
 // again), a resend must still get a result, and once the disk has room
 // the background retry records the charge and pushes the settled result.
-func TestFullDiskAfterTheChargeIsUnknownThenSettled(t *testing.T) {
+func TestFaultFullDiskAfterTheChargeIsUnknownThenSettled(t *testing.T) {
 	r := newRig(t, center.SimOptions{})
 	var n notes
 	r.term.SetNotifier(n.add)
@@ -136,7 +136,7 @@ func TestFullDiskAfterTheChargeIsUnknownThenSettled(t *testing.T) {
 
 // The disk is full before the center is asked: a plain failure, nothing
 // charged, and the next payment works once there is room.
-func TestFullDiskBeforeTheChargeChargesNothing(t *testing.T) {
+func TestFaultFullDiskBeforeTheChargeChargesNothing(t *testing.T) {
 	r := newRig(t, center.SimOptions{})
 	atPoint(t, "before_intent", func() { r.db.InjectWriteFault(errDiskFull) })
 	r.hold("PayPay", "ok", codes.QR)
@@ -155,7 +155,7 @@ func TestFullDiskBeforeTheChargeChargesNothing(t *testing.T) {
 
 // While start-up recovery replays an interrupted 日計 the terminal is busy
 // to the POS, takes no new work, and a resend of the 日計 gets its result.
-func TestRecoveryIsBusyAndAnswersResends(t *testing.T) {
+func TestFaultRecoveryIsBusyAndAnswersResends(t *testing.T) {
 	r := newRig(t, center.SimOptions{Latency: 400 * time.Millisecond})
 	r.pay("PayPay", 1980, "")
 	ctx := context.Background()
@@ -189,7 +189,7 @@ func TestRecoveryIsBusyAndAnswersResends(t *testing.T) {
 
 // 一括日計 killed after the center closed the day: recovery replays the
 // same close, stores it and clears the transactions.
-func TestBatchDailyKilledMidwayIsRecovered(t *testing.T) {
+func TestFaultBatchDailyKilledMidwayIsRecovered(t *testing.T) {
 	r := newRig(t, center.SimOptions{})
 	for i := 0; i < 3; i++ {
 		r.pay("PayPay", 1000, "")
@@ -277,7 +277,7 @@ func newLossyRig(t *testing.T) (*rig, *lossy) {
 
 // A 日計 whose answer is lost is settled by asking the center for the same
 // close: the day it closed is shown and stored, never hidden by another.
-func TestLostDailyAnswerIsTheClosedDay(t *testing.T) {
+func TestFaultLostDailyAnswerIsTheClosedDay(t *testing.T) {
 	r, l := newLossyRig(t)
 	r.pay("PayPay", 1980, "")
 	l.loseNext.Store("/totals/daily")
@@ -301,7 +301,7 @@ func TestLostDailyAnswerIsTheClosedDay(t *testing.T) {
 // POS hears an unknown outcome; the next 日計 returns the day that was
 // closed (not a second, empty close) and the first request is settled in
 // the background with the same close.
-func TestLostDailyAnswerWithTheCenterDownIsSettledLater(t *testing.T) {
+func TestFaultLostDailyAnswerWithTheCenterDownIsSettledLater(t *testing.T) {
 	r, l := newLossyRig(t)
 	var n notes
 	r.term.SetNotifier(n.add)
@@ -362,7 +362,7 @@ func checkReportAddsUp(t *testing.T, r *rig, res *Result) {
 // A day of 1,000 transactions (the capacity): the daily and interim
 // results, and a status holding one, each fit a frame with the receipt
 // cut, and the receipt op gives back every line.
-func TestThousandTransactionsReachThePOS(t *testing.T) {
+func TestFaultThousandTransactionsReachThePOS(t *testing.T) {
 	r := newRig(t, center.SimOptions{})
 	ctx := context.Background()
 	const n = 1000
@@ -446,7 +446,7 @@ func TestThousandTransactionsReachThePOS(t *testing.T) {
 }
 
 // A result that cannot be cut to fit becomes an error for the same id.
-func TestUnfittableResultIsAnErrorNotSilence(t *testing.T) {
+func TestFaultUnfittableResultIsAnErrorNotSilence(t *testing.T) {
 	r := newRig(t, center.SimOptions{})
 	big := &Result{Type: "result", ID: "X1", Op: OpInterimTotal, OK: true, Totals: &center.Totals{}}
 	for i := 0; i < 400; i++ {
@@ -469,7 +469,7 @@ func fileSum(t *testing.T, path string) [32]byte {
 
 // A store with a damaged data page is refused: out of service with its
 // code, every request refused, the file as it was.
-func TestDamagedStoreTakesTheTerminalOutOfService(t *testing.T) {
+func TestFaultDamagedStoreTakesTheTerminalOutOfService(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "codepay.db")
 	db, fault := OpenStore(path)
@@ -531,7 +531,7 @@ func TestDamagedStoreTakesTheTerminalOutOfService(t *testing.T) {
 
 // An empty, missing or swapped database where a store was is refused with
 // QRNX0003, and nothing is created or written.
-func TestLostOrReplacedStoreIsRefused(t *testing.T) {
+func TestFaultLostOrReplacedStoreIsRefused(t *testing.T) {
 	mk := func(t *testing.T) string {
 		path := filepath.Join(t.TempDir(), "codepay.db")
 		db, fault := OpenStore(path)
@@ -592,7 +592,7 @@ func TestLostOrReplacedStoreIsRefused(t *testing.T) {
 }
 
 // A data folder that cannot be written is said to be so, not "damaged".
-func TestUnwritableDataFolderIsReportedAsSuch(t *testing.T) {
+func TestFaultUnwritableDataFolderIsReportedAsSuch(t *testing.T) {
 	parent := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(parent, []byte("x"), 0o600)
 	if _, f := OpenStore(filepath.Join(parent, "codepay.db")); f == nil || f.Code != CodeStoreReadOnly {
@@ -603,5 +603,60 @@ func TestUnwritableDataFolderIsReportedAsSuch(t *testing.T) {
 	}
 	if _, f := OpenStore("/proc/self/codepay.db"); f == nil || f.Code != CodeStoreReadOnly {
 		t.Fatalf("/proc: %+v", f)
+	}
+}
+
+// An unknown outcome that the background retry settles reaches the POS:
+// status with queryId returns the settled result (no longer
+// outcomeUnknown), and a settled event carries it.
+func TestFaultUnknownOutcomeSettledLaterReachesThePOS(t *testing.T) {
+	r := newRig(t, center.SimOptions{UnsettledFor: 3500 * time.Millisecond})
+	var n notes
+	r.term.SetNotifier(n.add)
+	r.hold("PayPay", "unsettled", codes.QR)
+	start := time.Now()
+	res, _ := r.do(`{"type":"request","id":"UNK-1","op":"payment","amount":800}`)
+	if res.OK || !res.Error.OutcomeUnknown {
+		t.Fatalf("%+v", res.Error)
+	}
+	if st := r.statusOf("UNK-1"); !st.Error.OutcomeUnknown {
+		t.Fatalf("status before settling: %+v", st.Error)
+	}
+	time.Sleep(time.Until(start.Add(3600 * time.Millisecond)))
+	r.term.SettleNow(context.Background())
+	pushed := n.settled("UNK-1")
+	if pushed == nil || pushed.OK || pushed.Error.OutcomeUnknown {
+		t.Fatalf("settled event: %+v", pushed)
+	}
+	st := r.statusOf("UNK-1")
+	if st.Error == nil || st.Error.OutcomeUnknown || st.Error.Code != pushed.Error.Code {
+		t.Fatalf("status after settling: %+v", st.Error)
+	}
+	if again, _ := r.do(`{"type":"request","id":"UNK-1","op":"payment","amount":800}`); !again.Replayed || again.Error.OutcomeUnknown {
+		t.Fatalf("resend after settling: %+v", again.Error)
+	}
+	if r.term.State().Status.Unsettled != 0 {
+		t.Errorf("要確認 %d after settling", r.term.State().Status.Unsettled)
+	}
+}
+
+// status.state leaves offline as soon as the center answers again (the
+// probe), not at the next successful payment; a time-out alone is not
+// offline when the center answers the probe.
+func TestFaultOfflineClearsWhenTheCenterIsBack(t *testing.T) {
+	r, l := newLossyRig(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.term.WatchCenter(ctx, 50*time.Millisecond)
+	l.down.Store(true)
+	r.hold("PayPay", "ok", codes.QR)
+	r.do(`{"type":"request","id":"OFF-1","op":"payment","amount":300}`)
+	waitFor(t, func() bool { return r.req(`{"op":"status"}`).State == "offline" })
+	l.down.Store(false)
+	waitFor(t, func() bool { return r.req(`{"op":"status"}`).State == "idle" })
+	r.term.noteCenter(&center.Error{Code: "Q1ET0043", Unknown: true, Kind: "timeout"})
+	time.Sleep(300 * time.Millisecond)
+	if st := r.req(`{"op":"status"}`); st.State != "idle" {
+		t.Fatalf("a time-out with the center up made the state %q", st.State)
 	}
 }
