@@ -118,8 +118,11 @@ func runTerminal(args []string) error {
 		cw.Show()
 	}
 	if fault == nil {
-		if err := term.EnsurePassword(s.Terminal.Password); err != nil {
+		if err := term.EnsurePasswordFor(s.Terminal.Password, s.Demo()); err != nil {
 			return fmt.Errorf("store: %w", err)
+		}
+		if term.NeedsPassword() {
+			ui.AskFirstPassword()
 		}
 	}
 

@@ -369,3 +369,45 @@ func TestOnlineTestAndSalesReport(t *testing.T) {
 		t.Error("a sent report is marked unsent")
 	}
 }
+
+// A terminal that is not the demo gets no default password: 業務メニュー
+// stays shut until staff set one, and the lockout outlives a restart.
+func TestFaultNoDefaultPasswordOutsideTheDemoAndALockoutThatSurvivesARestart(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	ctx := context.Background()
+	if err := r.term.EnsurePasswordFor("", false); err != nil {
+		t.Fatal(err)
+	}
+	if !r.term.NeedsPassword() {
+		t.Fatal("a production terminal got a password nobody set")
+	}
+	if err := r.term.Login(ctx, "0000"); !errors.Is(err, ErrNoPassword) {
+		t.Fatalf("0000 on a terminal with no password: %v", err)
+	}
+	if err := r.term.SetFirstPassword("12"); err == nil {
+		t.Fatal("a 2-digit password was taken")
+	}
+	if err := r.term.SetFirstPassword("5731"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.term.SetFirstPassword("1111"); !errors.Is(err, ErrPasswordSet) {
+		t.Fatalf("a second first password: %v", err)
+	}
+	for i := 0; i < MaxPasswordTries; i++ {
+		r.term.Login(ctx, "0000")
+	}
+	// The power goes: a new terminal on the same store is still locked.
+	again := New(Config{TerminalID: "T0001", Capacity: 100}, r.db, r.client, r.term.cam, nil)
+	if err := again.Login(ctx, "5731"); !errors.Is(err, ErrLocked) {
+		t.Fatalf("after a restart the lockout is gone: %v", err)
+	}
+	if again.LockedFor() <= 0 {
+		t.Fatal("LockedFor says unlocked")
+	}
+	// The demo keeps its 0000.
+	d := newRig(t, center.SimOptions{})
+	d.term.EnsurePasswordFor("", true)
+	if err := d.term.Login(ctx, "0000"); err != nil {
+		t.Fatalf("the demo's 0000: %v", err)
+	}
+}

@@ -298,3 +298,70 @@ func TestMenuPagesRenderAsGoldens(t *testing.T) {
 		})
 	}
 }
+
+// A terminal started without a password (not the demo) asks staff to set
+// one, twice, before 業務メニュー opens; a mismatch starts over.
+func TestFirstPasswordIsSetOnScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	if err := term.EnsurePasswordFor("", false); err != nil {
+		t.Fatal(err)
+	}
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.SetPadded(false)
+	w.Resize(kiosk)
+	drain()
+	u.AskFirstPassword()
+	drain()
+	if u.menu.page != pageSetPassword || !strings.Contains(texts(u.body), "係員パスワードを設定してください") {
+		t.Fatalf("start-up without a password shows %q: %s", u.menu.page, texts(u.body))
+	}
+	shot(t, w, "menu_set_password")
+	enter := func(ds ...string) {
+		for _, d := range ds {
+			tapText(t, w, d)
+		}
+		tapText(t, w, "OK")
+	}
+	enter("4", "8", "2", "6")
+	enter("4", "8", "2", "7")
+	if !strings.Contains(texts(u.body), "一致しません") || !term.NeedsPassword() {
+		t.Fatalf("a mismatch: %s", texts(u.body))
+	}
+	enter("4", "8", "2", "6")
+	enter("4", "8", "2", "6")
+	if term.NeedsPassword() || u.menu.page != pagePassword {
+		t.Fatalf("after setting: page %q, needs %v", u.menu.page, term.NeedsPassword())
+	}
+	enter("4", "8", "2", "6")
+	if u.menu.page != pageMenu {
+		t.Fatalf("the new password did not open the menu: %q", u.menu.page)
+	}
+}
+
+// A damaged store: the out-of-service screen shows its code, message and
+// remedy, and the menu cannot be opened from it.
+func TestOutOfServiceScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.SetPadded(false)
+	w.Resize(kiosk)
+	term.SetFault(app.Fault{Code: app.CodeStoreDamaged, Detail: "store /var/lib/codepay/codepay.db: database disk image is malformed"})
+	drain()
+	got := texts(u.body)
+	for _, want := range []string{"QRNX0002", "データが壊れています", "ヘルプデスク", "malformed"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the out-of-service screen lacks %q: %s", want, got)
+		}
+	}
+	shot(t, w, "fault_store_damaged")
+	test.Drag(w.Canvas(), fyne.NewPos(5, 300), 150, 0)
+	if u.menu.page != pageNone {
+		t.Fatal("the menu opened on a terminal out of service")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -30,6 +31,9 @@ const (
 	pageConfirm   menuPage = "confirm_op"
 	pageDailyList menuPage = "daily_list"
 	pageUnsettled menuPage = "unsettled"
+	// pageSetPassword asks for the staff password of a terminal that has
+	// none (not the demo): entered twice, before 業務メニュー can open.
+	pageSetPassword menuPage = "set_password"
 )
 
 // menuUI holds the menu's view state.
@@ -39,6 +43,7 @@ type menuUI struct {
 	back     menuPage
 	pending  string // the operation awaiting [QR] → [OK]
 	password string
+	first    string // the new password entered once, on pageSetPassword
 	message  string
 	// The lists of 日計再印字 and 要確認 are read from the store once, when
 	// their page opens, not at every redraw.
@@ -67,7 +72,14 @@ func (m *menuUI) close() {
 func (m *menuUI) drawer(tr *i18n.Localizer) fyne.CanvasObject {
 	items := container.NewVBox(
 		widget.NewLabelWithStyle(tr.T("menu.drawer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		menuButton(tr.T("menu.business"), func() { m.password = ""; m.message = ""; m.show(pagePassword) }),
+		menuButton(tr.T("menu.business"), func() {
+			m.password, m.first, m.message = "", "", ""
+			if m.u.term.NeedsPassword() {
+				m.show(pageSetPassword)
+				return
+			}
+			m.show(pagePassword)
+		}),
 		menuButton(tr.T("menu.close"), m.close),
 	)
 	bg := canvas.NewRectangle(theme.StatusBarColor)
@@ -112,6 +124,50 @@ func (m *menuUI) passwordPage(tr *i18n.Localizer) fyne.CanvasObject {
 	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
 	buttons := container.NewHBox(bigButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), login))
 	return screen(heading(tr.T("menu.password")), entry, msg, container.NewCenter(pad), container.NewCenter(buttons))
+}
+
+// setPasswordPage sets the first staff password: entered, then entered
+// again; at least four digits.
+func (m *menuUI) setPasswordPage(tr *i18n.Localizer) fyne.CanvasObject {
+	dots := strings.Repeat("●", len(m.password))
+	entry := heading(" ")
+	if dots != "" {
+		entry = heading(dots)
+	}
+	title := tr.T("menu.set_password")
+	if m.first != "" {
+		title = tr.T("menu.set_password_again")
+	}
+	ok := func() {
+		pw := m.password
+		m.password = ""
+		switch {
+		case m.first == "" && len(pw) < 4:
+			m.message = tr.T("menu.password_short")
+		case m.first == "":
+			m.first, m.message = pw, ""
+		case pw != m.first:
+			m.first, m.message = "", tr.T("menu.password_mismatch")
+		default:
+			m.first = ""
+			if err := m.u.term.SetFirstPassword(pw); err != nil {
+				m.message = tr.T("menu.password_not_saved")
+				break
+			}
+			m.message = tr.T("menu.password_saved")
+			m.show(pagePassword)
+			return
+		}
+		m.u.refresh()
+	}
+	pad := keypad(func(d string) {
+		if len(m.password) < 12 {
+			m.password += d
+			m.u.refresh()
+		}
+	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
+	buttons := container.NewHBox(bigButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), ok))
+	return screen(heading(title), entry, centred(m.message), container.NewCenter(pad), container.NewCenter(buttons))
 }
 
 // mainMenu is 業務メニュー (or the practice menu in practice mode).

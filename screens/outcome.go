@@ -52,9 +52,7 @@ func faultScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 		objs = append(objs, title, centred(r))
 	}
 	if s.FaultDetail != "" {
-		d := centred(s.FaultDetail)
-		d.SizeName = "captionText"
-		objs = append(objs, d)
+		objs = append(objs, centred(s.FaultDetail))
 	}
 	return screen(objs...)
 }

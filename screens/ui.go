@@ -72,6 +72,12 @@ func New(a fyne.App, term *app.Terminal, panel *PosPanel) *UI {
 	return u
 }
 
+// AskFirstPassword opens the page that sets the staff password, for a
+// terminal started without one (not the demo).
+func (u *UI) AskFirstPassword() {
+	uiDo(func() { u.menu.show(pageSetPassword) })
+}
+
 // AttachCustomerDisplay makes the UI keep a customer-facing display in step.
 func (u *UI) AttachCustomerDisplay(c *CustomerDisplay) {
 	u.customer = c
@@ -208,12 +214,14 @@ func bigButton(text string, tap func()) fyne.CanvasObject {
 // idleOrMenu is 決済初期画面, or the menu page the staff is on.
 func (u *UI) idleOrMenu() fyne.CanvasObject {
 	tr := u.tr
-	if u.menu.page != pageNone && u.menu.page != pageDrawer && u.menu.page != pagePassword && !u.term.MenuOpen() {
+	if u.menu.page != pageNone && u.menu.page != pageDrawer && u.menu.page != pagePassword && u.menu.page != pageSetPassword && !u.term.MenuOpen() {
 		u.menu.page = pageNone
 	}
 	switch u.menu.page {
 	case pagePassword:
 		return u.menu.passwordPage(tr)
+	case pageSetPassword:
+		return u.menu.setPasswordPage(tr)
 	case pageMenu:
 		return u.menu.mainMenu(tr)
 	case pageDaily:
