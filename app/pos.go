@@ -123,6 +123,9 @@ type Result struct {
 	State    string          `json:"state,omitempty"`
 	Running  string          `json:"running,omitempty"`
 	Result   json.RawMessage `json:"result,omitempty"`
+	// Mismatch is set on a totals result whose figures and 取引明細
+	// disagree: the report is not fine, and says where.
+	Mismatch *Mismatch `json:"mismatch,omitempty"`
 }
 
 // Reply carries events and results back to the POS that asked (the serial

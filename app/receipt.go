@@ -161,7 +161,11 @@ func (t *Terminal) TotalsReport(tot center.Totals, txns []store.Txn, detail Deta
 	if tot.SequenceNo > 0 {
 		l.pair(tr.T("report.seq"), formatInt(tot.SequenceNo))
 	}
-	l.pair(tr.T("report.from"), unixJST(tot.PeriodFrom))
+	from := tot.PeriodFrom
+	if from == 0 && len(txns) > 0 {
+		from = txns[0].At.Unix() // the first report: from its first transaction
+	}
+	l.pair(tr.T("report.from"), unixJST(from))
 	l.pair(tr.T("report.to"), unixJST(tot.PeriodTo))
 	l.pair(tr.T("report.printed"), printedAt.In(JST).Format("2006/01/02 15:04:05"))
 	block := func(name string, b center.BrandTotals) {
@@ -178,16 +182,40 @@ func (t *Terminal) TotalsReport(tot center.Totals, txns []store.Txn, detail Deta
 		block(b.Brand, b)
 	}
 	block(tr.T("report.total"), tot.Total)
+	if txns != nil {
+		if m := t.CheckReport(tot, txns); m != nil {
+			// Never printed as if fine: the difference stands on the report.
+			l.rule()
+			l.center(tr.T("report.mismatch"))
+			for _, s := range m.Lines {
+				l.line(s)
+			}
+		}
+	}
 	if detail == DetailFull && len(txns) > 0 {
 		l.rule()
 		l.center(tr.T("report.details"))
 		for _, x := range txns {
-			amount := x.Amount
-			if x.Kind != store.KindPayment {
-				amount = -amount
+			at := x.At.In(JST).Format("01/02 15:04") + " " + x.SlipNo + " "
+			switch {
+			case x.State == store.StateFailed && x.Reversed:
+				// Counted by the center as a sale and its cancel.
+				l.line(at + tr.T("txn.kind.payment"))
+				l.pair(" "+x.Brand, i18n.Yen(x.Amount))
+				l.line(at + tr.T("report.auto_cancel"))
+				l.pair(" "+x.Brand, i18n.Yen(-x.Amount))
+			case x.State == store.StateFailed:
+				// Listed so that no slip number goes missing; counts nothing.
+				l.line(at + tr.T("report.not_done"))
+				l.pair(" "+x.Brand+" "+x.ErrorCode, "("+i18n.Yen(x.Amount)+")")
+			default:
+				amount := x.Amount
+				if x.Kind != store.KindPayment {
+					amount = -amount
+				}
+				l.line(at + tr.T("txn.kind."+x.Kind))
+				l.pair(" "+x.Brand, i18n.Yen(amount))
 			}
-			l.line(x.At.In(JST).Format("01/02 15:04") + " " + x.SlipNo + " " + tr.T("txn.kind."+x.Kind))
-			l.pair(" "+x.Brand, i18n.Yen(amount))
 		}
 	}
 	l.rule()

@@ -57,20 +57,40 @@ func TestReceiptSlipLayouts(t *testing.T) {
 
 func TestReceiptTotalsLayouts(t *testing.T) {
 	term := receiptTerminal()
-	b := []center.BrandTotals{
-		{Brand: "PayPay", Sales: center.CountAmount{Count: 12, Amount: 23760}, Cancels: center.CountAmount{Count: 1, Amount: 1980}, Net: center.CountAmount{Count: 11, Amount: 21780}},
-		{Brand: "d払い", Sales: center.CountAmount{Count: 3, Amount: 4500}, Refunds: center.CountAmount{Count: 1, Amount: 300}, Net: center.CountAmount{Count: 2, Amount: 4200}},
-	}
-	tot := center.Totals{TerminalID: "T0001", Kind: "DAILY", SequenceNo: 7, PeriodFrom: at.Add(-10 * time.Hour).Unix(), PeriodTo: at.Unix(), Brands: b, Total: center.SumTotals(b)}
+	// The lines of a day, and its figures summed from them by the engine's
+	// own rule (DetailTotals), so that the layout shown is one that adds up.
 	txns := []store.Txn{
-		{Kind: store.KindPayment, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at},
-		{Kind: store.KindCancel, SlipNo: "00013", Brand: "PayPay", Amount: 1980, At: at},
-		{Kind: store.KindRefund, SlipNo: "00014", Brand: "d払い", Amount: 300, At: at},
+		{Kind: store.KindPayment, State: store.StateDone, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at.Add(-3 * time.Hour)},
+		{Kind: store.KindPayment, State: store.StateDone, SlipNo: "00013", Brand: "d払い", Amount: 500, At: at.Add(-2 * time.Hour)},
+		{Kind: store.KindPayment, State: store.StateFailed, ErrorCode: "Q1ET0006", SlipNo: "00014", Brand: "PayPay", Amount: 800, At: at.Add(-2 * time.Hour)},
+		{Kind: store.KindPayment, State: store.StateFailed, ErrorCode: "Q1ET002C", Reversed: true, SlipNo: "00015", Brand: "PayPay", Amount: 320, At: at.Add(-90 * time.Minute)},
+		{Kind: store.KindCancel, State: store.StateDone, SlipNo: "00016", Brand: "PayPay", Amount: 1980, At: at.Add(-time.Hour)},
+		{Kind: store.KindRefund, State: store.StateDone, SlipNo: "00017", Brand: "d払い", Amount: 300, At: at},
+	}
+	b := DetailTotals(txns)
+	tot := center.Totals{TerminalID: "T0001", Kind: "DAILY", SequenceNo: 7, PeriodFrom: at.Add(-10 * time.Hour).Unix(), PeriodTo: at.Unix(), Brands: b, Total: center.SumTotals(b)}
+	if term.CheckReport(tot, txns) != nil {
+		t.Fatal("a report summed from its own lines does not add up")
+	}
+	if tot.Total.Sales.Count != 3 || tot.Total.Cancels.Count != 2 || tot.Total.Refunds.Count != 1 || tot.Total.Net.Amount != 1980+500+320-1980-320-300 {
+		t.Fatalf("DetailTotals: %+v", tot.Total)
 	}
 	golden(t, "totals_daily_full", term.TotalsReport(tot, txns, DetailFull, false, false, at))
 	golden(t, "totals_daily_simple", term.TotalsReport(tot, txns, DetailSimple, false, true, at))
-	tot.Kind, tot.SequenceNo = "INTERIM", 0
-	golden(t, "totals_interim_practice", term.TotalsReport(tot, nil, DetailSimple, true, false, at))
+	// The center counts a sale the terminal does not list: said on paper.
+	off := tot
+	off.Brands = append([]center.BrandTotals(nil), tot.Brands...)
+	off.Brands[0].Sales.Count++
+	off.Brands[0].Sales.Amount += 700
+	off.Brands[0].Net.Count++
+	off.Brands[0].Net.Amount += 700
+	off.Total = center.SumTotals(off.Brands)
+	if m := term.CheckReport(off, txns); m == nil || len(m.Lines) != 3 {
+		t.Fatalf("a missing line was not found: %+v", m)
+	}
+	golden(t, "totals_daily_mismatch", term.TotalsReport(off, txns, DetailSimple, false, false, at))
+	practice := []store.Txn{{Kind: store.KindPayment, State: store.StateDone, SlipNo: "00001", Brand: "PayPay", Amount: 100, At: at.Add(-time.Hour), Practice: true}}
+	golden(t, "totals_interim_practice", term.TotalsReport(practiceReport("T0001", false, practice, at.Unix()), practice, DetailSimple, true, false, at))
 }
 
 func FuzzReceiptLayout(f *testing.F) {

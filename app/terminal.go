@@ -84,6 +84,8 @@ type State struct {
 	Status   Status
 	// FaultDetail says what failed on the out-of-service screen.
 	FaultDetail string
+	// Mismatch says where a report's figures and its lines disagree.
+	Mismatch *Mismatch
 }
 
 // Config is the terminal's identity and limits.

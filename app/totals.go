@@ -18,7 +18,7 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		*s = State{Phase: PhaseProcessing, Op: req.Op, RequestID: req.ID, Practice: practice, Status: s.Status}
 	})
 	t.event(op, EvProcessing)
-	details, err := t.store.History(ctx, practice, 100000)
+	details, err := t.store.Details(ctx, practice, 0)
 	if err != nil {
 		return t.fail(op, "QRNE0105")
 	}
@@ -32,7 +32,7 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	var tot center.Totals
 	switch {
 	case practice:
-		tot = practiceTotals(t.cfg.TerminalID, daily, t.cfg.Now().Unix())
+		tot = practiceReport(t.cfg.TerminalID, daily, details, t.cfg.Now().Unix())
 	case daily:
 		pending, p, ok, perr := t.store.PendingDaily(ctx)
 		if perr != nil {
@@ -80,7 +80,6 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 			if stored, ok := t.store.DailyByID(ctx, mtid); ok == nil {
 				rep = &stored
 				details, _ = t.store.ClosedTxns(ctx, stored.ID, 100000)
-				details = reverse(details)
 			}
 		}
 	} else {
@@ -95,12 +94,22 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		}
 		return t.fail(op, "QRNE0105")
 	}
+	if details == nil {
+		details = []store.Txn{} // checked against the figures, even when empty
+	}
+	if !practice {
+		t.markReversed(ctx, details)
+	}
 	printed := t.cfg.Now()
-	lines := t.TotalsReport(tot, reverse(details), DetailFull, practice, false, printed)
+	lines := t.TotalsReport(tot, details, DetailFull, practice, false, printed)
+	mismatch := t.CheckReport(tot, details)
+	if mismatch != nil {
+		t.cfg.Log.Error("a report's figures and its lines disagree", "id", req.ID, "diff", mismatch.Lines)
+	}
 	t.update(func(s *State) {
-		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: reverse(details), ReportAt: printed, Practice: practice, Status: s.Status}
+		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: details, ReportAt: printed, Practice: practice, Status: s.Status, Mismatch: mismatch}
 	})
-	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
+	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}, Mismatch: mismatch}
 }
 
 // dailyTotals closes the day at the center. When the answer is lost (a
@@ -194,24 +203,3 @@ func (t *Terminal) dailyResult(ctx context.Context, j store.Request, rep store.R
 		Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
 }
 
-func reverse(ts []store.Txn) []store.Txn {
-	out := make([]store.Txn, len(ts))
-	for i, x := range ts {
-		out[len(ts)-1-i] = x
-	}
-	return out
-}
-
-// practiceTotals are the dummy figures of a practice report: practice never
-// reaches the center and never shows real money.
-func practiceTotals(tid string, daily bool, now int64) center.Totals {
-	kind := "INTERIM"
-	if daily {
-		kind = "DAILY"
-	}
-	b := []center.BrandTotals{
-		{Brand: "PayPay", Sales: center.CountAmount{Count: 3, Amount: 3000}, Cancels: center.CountAmount{Count: 1, Amount: 1000}, Net: center.CountAmount{Count: 2, Amount: 2000}},
-		{Brand: "d払い", Sales: center.CountAmount{Count: 2, Amount: 2000}, Refunds: center.CountAmount{Count: 1, Amount: 500}, Net: center.CountAmount{Count: 1, Amount: 1500}},
-	}
-	return center.Totals{TerminalID: tid, Kind: kind, PeriodFrom: now - 3600, PeriodTo: now, Brands: b, Total: center.SumTotals(b)}
-}

@@ -2,8 +2,10 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,20 +15,20 @@ import (
 
 	"codepay/app"
 	"codepay/app/center"
+	"codepay/device/camera"
+	"codepay/device/codes"
 	"codepay/store"
 	"codepay/theme"
 )
 
 var at = time.Date(2026, 11, 24, 18, 30, 5, 0, app.JST)
 
-func sampleStates() []struct {
+func sampleStates(t *testing.T) []struct {
 	name  string
 	state app.State
 } {
 	pay := &store.Txn{ID: 1, Kind: store.KindPayment, SlipNo: "00012", MerchantTxnID: "00", PaymentID: "1795500000a1b2c3", Brand: "PayPay", Amount: 1980, At: at}
 	other := store.Txn{ID: 2, Kind: store.KindPayment, SlipNo: "00013", Brand: "d払い", Amount: 500, At: at.Add(time.Minute)}
-	b := []center.BrandTotals{{Brand: "PayPay", Sales: center.CountAmount{Count: 2, Amount: 2480}, Net: center.CountAmount{Count: 2, Amount: 2480}}}
-	tot := &center.Totals{TerminalID: "T0001", Kind: "DAILY", SequenceNo: 3, PeriodFrom: at.Add(-8 * time.Hour).Unix(), PeriodTo: at.Unix(), Brands: b, Total: center.SumTotals(b)}
 	st := app.Status{POS: app.LinkUp, Center: app.LinkUp, Camera: "demo"}
 	form := &app.SalesForm{Step: 1, Format: center.DefaultReportFormat()}
 	form.Report.Basic.SalesDate, form.Report.Basic.StoreCode = "20261124", "S001"
@@ -48,7 +50,7 @@ func sampleStates() []struct {
 		{"confirm", app.State{Phase: app.PhaseConfirm, Op: app.OpRefund, Amount: 1980, Original: pay, Abortable: true, Status: st}},
 		{"choose", app.State{Phase: app.PhaseChoose, Op: app.OpReprint, Choices: []store.Txn{other, *pay}, Status: st}},
 		{"report_slip", app.State{Phase: app.PhaseReport, Op: app.OpReprint, Txn: pay, Receipt: strings.Split("           コード決済\n         【加盟店控え】\n           ＊再印字＊\n--------------------------------\n伝票番号                   00012", "\n"), Status: st}},
-		{"report_totals", app.State{Phase: app.PhaseReport, Op: app.OpDailyTotal, Totals: tot, Details: []store.Txn{*pay, other}, ReportAt: at, Status: st}},
+		{"report_totals", engineReport(t, st)},
 		{"online_ok", app.State{Phase: app.PhaseOnline, Online: &app.OnlineResult{OK: true, RoundTrip: 12 * time.Millisecond, TerminalStatus: "ACTIVE", CenterVersion: "codepay-sim/1"}, Status: st}},
 		{"online_ng", app.State{Phase: app.PhaseOnline, Online: &app.OnlineResult{ErrorCode: "Q1ET002E"}, Status: app.Status{POS: app.LinkUp, Center: app.LinkDown, Camera: "demo"}}},
 		{"sales_basic", app.State{Phase: app.PhaseSales, Op: app.OpSalesReport, Sales: form, Status: st}},
@@ -59,11 +61,84 @@ func sampleStates() []struct {
 	}
 }
 
+// engineReport is the 日計 report state as the real engine makes it: two
+// payments read from codes by the camera, paid at the simulator over HTTP,
+// then 日計, all on a fixed clock so that the markup is the same each run.
+// A screenshot can never show figures that do not add up to their lines.
+func engineReport(t *testing.T, st app.Status) app.State {
+	t.Helper()
+	var mu sync.Mutex
+	now := at.Add(-8 * time.Hour)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	setClock := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	sim, err := center.NewSim(center.SimOptions{Keys: map[string]string{"k": "s"}, DBPath: filepath.Join(t.TempDir(), "sim.db"), Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	url, stop, err := sim.ServeLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop(); sim.Close() }()
+	cl, err := center.NewClient(center.Config{BaseURL: url, APIKey: "k", APISecret: "s", TerminalID: "T0001", Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(filepath.Join(t.TempDir(), "codepay.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	customer := app.NewDemoCustomer()
+	cam := camera.NewDemo(customer.Present)
+	cam.Delay = 50 * time.Millisecond
+	term := app.New(app.Config{TerminalID: "T0001", MerchantName: "codepay デモ店", Lang: "ja", ResultHold: time.Hour, Now: clock}, db, cl, cam, codes.NewReader())
+	if err := term.Recover(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	do := func(body string) *app.Result {
+		got := make(chan *app.Result, 1)
+		term.Handle([]byte(body), func(m any) {
+			if r, ok := m.(*app.Result); ok {
+				got <- r
+			}
+		})
+		select {
+		case r := <-got:
+			return r
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no result for %s", body)
+			return nil
+		}
+	}
+	for i, p := range []struct {
+		brand  string
+		amount int
+		at     time.Time
+	}{{"PayPay", 1980, at.Add(-8*time.Hour + 12*time.Minute)}, {"d払い", 500, at.Add(-3*time.Hour - 48*time.Minute)}} {
+		setClock(p.at)
+		customer.Choose(p.brand, "ok", string(codes.QR))
+		if r := do(fmt.Sprintf(`{"type":"request","id":"G-%d","op":"payment","amount":%d}`, i, p.amount)); !r.OK {
+			t.Fatalf("payment: %+v", r.Error)
+		}
+	}
+	setClock(at)
+	if r := do(`{"type":"request","id":"G-D","op":"daily_total"}`); !r.OK || r.Mismatch != nil {
+		t.Fatalf("日計: %+v %+v", r.Error, r.Mismatch)
+	}
+	s := term.State()
+	if s.Phase != app.PhaseReport || s.Totals == nil || s.Totals.Total.Sales.Amount != 2480 || len(s.Details) != 2 {
+		t.Fatalf("the engine's report: %+v", s)
+	}
+	s.Status = st
+	return s
+}
+
 // TestScreensRenderAsGoldens renders every screen state at 1280x800 and
 // compares it with screens/testdata/<state>.xml. A changed screen fails
 // and leaves the new markup in testdata/failed/ to inspect and copy over.
 func TestScreensRenderAsGoldens(t *testing.T) {
-	for _, c := range sampleStates() {
+	for _, c := range sampleStates(t) {
 		t.Run(c.name, func(t *testing.T) {
 			a := test.NewTempApp(t)
 			a.Settings().SetTheme(&theme.Kiosk{})

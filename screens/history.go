@@ -61,5 +61,12 @@ func (u *UI) reportScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	text.TextStyle.Monospace = true
 	paper := container.NewCenter(text)
 	bottom := container.NewCenter(container.NewHBox(toggle, bigButton(tr.T("result.ok"), once(u.term.Dismiss))))
-	return container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(paper))
+	var top fyne.CanvasObject
+	if s.Mismatch != nil {
+		// Figures and lines disagree: staff see it before anything else.
+		warn := heading(tr.T("report.mismatch") + "\n" + tr.T("report.mismatch.hint"))
+		warn.Importance = widget.DangerImportance
+		top = warn
+	}
+	return container.NewBorder(top, bottom, nil, nil, container.NewVScroll(paper))
 }

@@ -134,9 +134,10 @@ func (s *DB) Reports(ctx context.Context, kind string, practice bool, limit int)
 	return out, rows.Err()
 }
 
-// ClosedTxns lists the transactions a 日計 closed (for its 取引明細 on reprint).
+// ClosedTxns lists the transactions a 日計 closed, completed and failed
+// (its 取引明細 on reprint), oldest first.
 func (s *DB) ClosedTxns(ctx context.Context, reportID int64, limit int) ([]Txn, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns WHERE closed_seq=? AND state='done' ORDER BY id LIMIT ?`, reportID, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns WHERE closed_seq=? AND state IN ('done', 'failed') ORDER BY id LIMIT ?`, reportID, limit)
 	if err != nil {
 		return nil, err
 	}

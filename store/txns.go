@@ -38,6 +38,9 @@ type Txn struct {
 	Practice      bool
 	RequestID     string
 	Closed        bool
+	// Reversed marks a failed payment that the center holds as reversed
+	// (counted there as 売上 and 取消).
+	Reversed bool
 }
 
 // ErrSlipNo means no slip number could be made (QRNE0019 on screen).
@@ -104,7 +107,7 @@ func (s *DB) SettleTxn(ctx context.Context, id int64, state, paymentID, brand, e
 	return nil
 }
 
-const txnCols = `id, kind, state, slip_no, merchant_txn_id, center_id, payment_id, COALESCE(original_id, 0), brand, amount, code_masked, at, error_code, practice, request_id, closed_seq IS NOT NULL`
+const txnCols = `id, kind, state, slip_no, merchant_txn_id, center_id, payment_id, COALESCE(original_id, 0), brand, amount, code_masked, at, error_code, practice, request_id, closed_seq IS NOT NULL, reversed`
 
 func scanTxns(rows *sql.Rows) ([]Txn, error) {
 	defer rows.Close()
@@ -112,7 +115,7 @@ func scanTxns(rows *sql.Rows) ([]Txn, error) {
 	for rows.Next() {
 		var t Txn
 		var at string
-		if err := rows.Scan(&t.ID, &t.Kind, &t.State, &t.SlipNo, &t.MerchantTxnID, &t.CenterID, &t.PaymentID, &t.OriginalID, &t.Brand, &t.Amount, &t.CodeMasked, &at, &t.ErrorCode, &t.Practice, &t.RequestID, &t.Closed); err != nil {
+		if err := rows.Scan(&t.ID, &t.Kind, &t.State, &t.SlipNo, &t.MerchantTxnID, &t.CenterID, &t.PaymentID, &t.OriginalID, &t.Brand, &t.Amount, &t.CodeMasked, &at, &t.ErrorCode, &t.Practice, &t.RequestID, &t.Closed, &t.Reversed); err != nil {
 			return nil, err
 		}
 		t.At, _ = time.Parse(time.RFC3339, at)
@@ -146,6 +149,30 @@ func (s *DB) History(ctx context.Context, practice bool, limit int) ([]Txn, erro
 		return nil, err
 	}
 	return scanTxns(rows)
+}
+
+// Details are the report's 取引明細: every transaction since the last
+// 日計 that ended, numbered up to upTo (0: all), oldest first. Completed
+// ones count; failed ones are listed so that no slip number goes missing
+// on paper, and count only when the center holds them reversed.
+func (s *DB) Details(ctx context.Context, practice bool, upTo int64) ([]Txn, error) {
+	if upTo <= 0 {
+		upTo = 1<<62 - 1
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+txnCols+` FROM txns WHERE practice=? AND closed_seq IS NULL AND state IN ('done', 'failed') AND id<=? ORDER BY id`, practice, upTo)
+	if err != nil {
+		return nil, err
+	}
+	return scanTxns(rows)
+}
+
+// SetReversed records whether the center holds a failed payment as reversed.
+func (s *DB) SetReversed(ctx context.Context, id int64, reversed bool) error {
+	_, err := s.exec(ctx, `UPDATE txns SET reversed=? WHERE id=?`, reversed, id)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	return nil
 }
 
 // Find finds a completed transaction by slip number or 加盟店取引番号 (the
