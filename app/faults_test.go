@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -658,5 +659,119 @@ func TestFaultOfflineClearsWhenTheCenterIsBack(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if st := r.req(`{"op":"status"}`); st.State != "idle" {
 		t.Fatalf("a time-out with the center up made the state %q", st.State)
+	}
+}
+
+// Random sequences of payments (accepted, refused, answers lost, late,
+// unsettled, a full disk after the charge), cancels, refunds, restarts
+// and reports. Invariants, for every report: the brand lines add up to
+// 合計, and 合計 equals the report's own 取引明細, kind by kind; every
+// request has exactly one final result, which a resend replays.
+func TestFaultRandomOperationsReportsAddUp(t *testing.T) {
+	ops := 30
+	if soak() {
+		ops = 200
+	}
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d", seed)
+	rng := rand.New(rand.NewPCG(seed, 12))
+	r := newRig(t, center.SimOptions{SlowDelay: 2500 * time.Millisecond, UnsettledFor: time.Second})
+	ctx := context.Background()
+	brands := []string{"PayPay", "d払い", "au PAY", "楽天ペイ"}
+	var paidSlips []string
+	results := map[string]*Result{}
+	bodies := map[string]string{}
+	n := 0
+	send := func(body string) *Result {
+		n++
+		id := fmt.Sprintf("RND-%d", n)
+		body = strings.Replace(body, "{", fmt.Sprintf(`{"type":"request","id":"%s",`, id), 1)
+		res, _ := r.do(body)
+		if res.ID != id {
+			t.Fatalf("result for %s came as %s", id, res.ID)
+		}
+		results[id], bodies[id] = res, body
+		return res
+	}
+	report := func(op string) {
+		res := send(fmt.Sprintf(`{"op":"%s"}`, op))
+		if !res.OK {
+			t.Fatalf("%s: %+v", op, res.Error)
+		}
+		if sum := center.SumTotals(res.Totals.Brands); sum != res.Totals.Total {
+			t.Fatalf("%s: brand lines %+v, 合計 %+v", op, sum, res.Totals.Total)
+		}
+		if res.Mismatch != nil {
+			t.Fatalf("%s: figures and lines disagree: %v", op, res.Mismatch.Lines)
+		}
+		s := r.term.State()
+		var lines []store.Txn
+		for _, x := range s.Details {
+			lines = append(lines, x)
+		}
+		got := center.SumTotals(DetailTotals(lines))
+		if got.Sales != res.Totals.Total.Sales || got.Cancels != res.Totals.Total.Cancels || got.Refunds != res.Totals.Total.Refunds {
+			t.Fatalf("%s: 合計 %+v, 取引明細 %+v", op, res.Totals.Total, got)
+		}
+		if op == "daily_total" {
+			paidSlips = nil
+		}
+	}
+	for i := 0; i < ops; i++ {
+		brand := brands[rng.IntN(len(brands))]
+		amount := 100 + rng.IntN(5000)
+		switch k := rng.IntN(20); {
+		case k < 8:
+			r.hold(brand, "ok", codes.QR)
+			if res := send(fmt.Sprintf(`{"op":"payment","amount":%d}`, amount)); res.OK {
+				paidSlips = append(paidSlips, res.Txn.SlipNo)
+			}
+		case k < 13:
+			sc := []string{"insufficient", "lost", "error_500_done", "slow", "unsettled"}[k-8]
+			r.hold(brand, sc, codes.QR)
+			if res := send(fmt.Sprintf(`{"op":"payment","amount":%d}`, amount)); res.OK {
+				paidSlips = append(paidSlips, res.Txn.SlipNo)
+			}
+		case k == 13:
+			// The disk fills right after the center charged; room again later.
+			atPoint(t, "after_answer", func() { r.db.InjectWriteFault(errDiskFull) })
+			r.hold(brand, "ok", codes.QR)
+			res := send(fmt.Sprintf(`{"op":"payment","amount":%d}`, amount))
+			crashPoint = func(string) {}
+			r.db.InjectWriteFault(nil)
+			if res.OK || !res.Error.OutcomeUnknown {
+				t.Fatalf("full disk after the charge: %+v", res.Error)
+			}
+			r.term.SettleNow(ctx)
+		case k < 16 && len(paidSlips) > 0:
+			j := rng.IntN(len(paidSlips))
+			slip := paidSlips[j]
+			paidSlips = append(paidSlips[:j], paidSlips[j+1:]...)
+			send(fmt.Sprintf(`{"op":"refund","slipNo":"%s","confirm":false}`, slip))
+		case k == 16:
+			// The power goes and comes back: a new terminal on the same file.
+			r.term = New(r.term.cfg, r.db, r.client, r.term.cam, nil)
+			if err := r.term.Recover(ctx); err != nil {
+				t.Fatal(err)
+			}
+		case k == 17:
+			time.Sleep(1100 * time.Millisecond) // let unsettled codes become settleable
+			r.term.SettleNow(ctx)
+		case k == 18:
+			report("interim_total")
+		default:
+			report("daily_total")
+		}
+	}
+	time.Sleep(1100 * time.Millisecond)
+	r.term.SettleNow(ctx)
+	report("daily_total")
+	// Exactly one final result each, replayed on a resend.
+	for id, body := range bodies {
+		st := r.statusOf(id)
+		again, _ := r.do(body)
+		if !again.Replayed || again.OK != st.OK {
+			t.Fatalf("%s: stored %+v, resend %+v", id, st, again)
+		}
 	}
 }
