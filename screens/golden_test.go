@@ -220,8 +220,30 @@ func TestMenuFlow(t *testing.T) {
 	shot(t, w, "report_interim_simple")
 	tapText(t, w, "OK")
 	waitPhase(t, term, app.PhaseIdle)
-	if u.menu.page != pageConfirm && u.menu.page != pageDaily {
-		t.Logf("after the report the menu page is %q", u.menu.page)
+	drain()
+	if u.menu.page != pageDaily {
+		t.Fatalf("after the report [OK] the menu page is %q, want the 日計 list", u.menu.page)
+	}
+	// 日計 from the menu, then one [OK] too many where the confirmation's
+	// [OK] was: it must not start a second 日計.
+	tapText(t, w, "日計")
+	okAt := findButton(t, w, "OK")
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(okAt).Add(fyne.NewPos(okAt.Size().Width/2, okAt.Size().Height/2))
+	test.TapCanvas(w.Canvas(), pos)
+	drain()
+	waitPhase(t, term, app.PhaseReport)
+	tapText(t, w, "OK")
+	waitPhase(t, term, app.PhaseIdle)
+	drain()
+	test.TapCanvas(w.Canvas(), pos) // the extra tap
+	drain()
+	time.Sleep(300 * time.Millisecond)
+	drain()
+	if reps, _ := term.DailyHistory(context.Background()); len(reps) != 1 {
+		t.Fatalf("an extra [OK] after the 日計 report made %d 日計", len(reps))
+	}
+	if p := term.State().Phase; p != app.PhaseIdle {
+		t.Fatalf("the extra [OK] started %s", p)
 	}
 	u.menu.show(pageMenu)
 	tapText(t, w, "QR")
@@ -251,6 +273,12 @@ func TestMenuFlow(t *testing.T) {
 		t.Fatal("no capture")
 	} else if r, g, b, _ := c.RGBA(); r>>8 < 0xf0 || g>>8 < 0xd0 || b>>8 > 0x60 {
 		t.Errorf("practice background is not yellow: %v", c)
+	}
+	// 前の画面に戻る goes back to 業務メニュー and practice stays on; only
+	// 業務メニュー終了 ends it.
+	tapText(t, w, "前の画面に戻る")
+	if !term.Practice() || u.menu.page != pageMenu {
+		t.Fatalf("前の画面に戻る: practice=%v page=%q", term.Practice(), u.menu.page)
 	}
 	tapText(t, w, "業務メニュー終了")
 	if term.Practice() || term.MenuOpen() || u.menu.page != pageNone {
@@ -347,7 +375,10 @@ func TestMenuPagesRenderAsGoldens(t *testing.T) {
 		{"confirm_batch", pageConfirm, false, app.OpBatchDaily},
 		{"daily_reprint_list", pageDailyList, false, ""},
 		{"unsettled_list", pageUnsettled, false, ""},
-		{"practice_menu", pageMenu, true, ""},
+		{"practice_menu", pagePractice, true, ""},
+		{"practice_main_menu", pageMenu, true, ""},
+		{"confirm_sales", pageConfirm, false, app.OpSalesReport},
+		{"set_password", pageSetPassword, false, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			a := test.NewTempApp(t)

@@ -34,6 +34,7 @@ const (
 	// pageSetPassword asks for the staff password of a terminal that has
 	// none (not the demo): entered twice, before 業務メニュー can open.
 	pageSetPassword menuPage = "set_password"
+	pagePractice    menuPage = "practice"
 )
 
 // menuUI holds the menu's view state.
@@ -173,21 +174,26 @@ func (m *menuUI) setPasswordPage(tr *i18n.Localizer) fyne.CanvasObject {
 // mainMenu is 業務メニュー (or the practice menu in practice mode).
 func (m *menuUI) mainMenu(tr *i18n.Localizer) fyne.CanvasObject {
 	t := m.u.term
-	if t.Practice() {
-		return m.list(tr, tr.T("menu.practice_title"),
-			m.opItem(tr, "menu.daily", app.OpDailyTotal),
-			m.opItem(tr, "menu.batch_daily", app.OpBatchDaily),
-			m.opItem(tr, "menu.interim", app.OpInterimTotal),
-			m.opItem(tr, "menu.batch_interim", app.OpBatchInterim),
-			m.opItem(tr, "menu.sales_report", app.OpSalesReport),
-			menuButton(tr.T("menu.back"), func() { t.SetPractice(false); m.show(pageMenu) }),
-			menuButton(tr.T("menu.exit"), func() { t.Logout(); m.close() }),
-		)
-	}
+	// In practice mode the menu stays yellow and practice stays on until
+	// 業務メニュー終了, as the manual says (前の画面に戻る only comes back here).
 	return m.list(tr, tr.T("menu.title"),
 		menuButton(tr.T("menu.daily_group"), func() { m.show(pageDaily) }),
 		menuButton(tr.T("menu.qr_group"), func() { m.show(pageQR) }),
-		menuButton(tr.T("menu.practice"), func() { t.SetPractice(true); m.show(pageMenu) }),
+		menuButton(tr.T("menu.practice"), func() { t.SetPractice(true); m.show(pagePractice) }),
+		menuButton(tr.T("menu.exit"), func() { t.Logout(); m.close() }),
+	)
+}
+
+// practiceMenu is the list of 業務 that can be practised.
+func (m *menuUI) practiceMenu(tr *i18n.Localizer) fyne.CanvasObject {
+	t := m.u.term
+	return m.list(tr, tr.T("menu.practice_title"),
+		m.opItem(tr, "menu.daily", app.OpDailyTotal),
+		m.opItem(tr, "menu.batch_daily", app.OpBatchDaily),
+		m.opItem(tr, "menu.interim", app.OpInterimTotal),
+		m.opItem(tr, "menu.batch_interim", app.OpBatchInterim),
+		m.opItem(tr, "menu.sales_report", app.OpSalesReport),
+		menuButton(tr.T("menu.back"), func() { m.show(pageMenu) }),
 		menuButton(tr.T("menu.exit"), func() { t.Logout(); m.close() }),
 	)
 }
@@ -232,14 +238,11 @@ func (m *menuUI) unsettledList(tr *i18n.Localizer) fyne.CanvasObject {
 	return container.NewBorder(container.NewVBox(heading(tr.T("menu.unsettled")), centred(tr.T("unsettled.lead"))), back, nil, nil, container.NewVScroll(col))
 }
 
-// opItem asks [QR] → [OK] before a totals operation, as the manual does.
+// opItem asks [QR] → [OK] (or [OK] alone) before a 業務, as the manual does:
+// no 業務 starts without its own confirmation.
 func (m *menuUI) opItem(tr *i18n.Localizer, key, op string) fyne.CanvasObject {
 	return menuButton(tr.T(key), func() {
 		m.pending, m.back = op, m.page
-		if op == app.OpSalesReport {
-			m.run(op)
-			return
-		}
 		m.show(pageConfirm)
 	})
 }
@@ -249,6 +252,9 @@ func (m *menuUI) confirmOp(tr *i18n.Localizer) fyne.CanvasObject {
 	selected := op == app.OpBatchDaily || op == app.OpBatchInterim
 	var services []fyne.CanvasObject
 	for _, s := range m.u.term.Services() {
+		if op == app.OpSalesReport {
+			break // 売上報告 → [OK]: no service to choose
+		}
 		if op == app.OpDailyTotal || op == app.OpInterimTotal {
 			if s.Name() != "QR" {
 				continue
@@ -258,11 +264,20 @@ func (m *menuUI) confirmOp(tr *i18n.Localizer) fyne.CanvasObject {
 		b.Importance = widget.HighImportance
 		services = append(services, touch(b))
 	}
-	ok := once(func() { m.run(op) })
+	// Once started, the menu goes back to the list the 業務 came from: the
+	// [OK] that ends its report lands there, and a second tap can never
+	// start the same 業務 again without its confirmation.
+	ok := once(func() {
+		m.page = m.back
+		m.run(op)
+	})
 	buttons := container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(m.back) }), bigButton(tr.T("result.ok"), ok))
 	lead := tr.T("menu.confirm_one")
-	if selected {
+	switch {
+	case selected:
 		lead = tr.T("menu.confirm_batch")
+	case op == app.OpSalesReport:
+		lead = tr.T("menu.confirm_sales")
 	}
 	return screen(heading(tr.T("menu.op."+op)), centred(lead), container.NewCenter(container.NewHBox(services...)), container.NewCenter(buttons))
 }

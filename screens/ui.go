@@ -225,10 +225,9 @@ func (u *UI) idleOrMenu() fyne.CanvasObject {
 	case pageMenu:
 		return u.menu.mainMenu(tr)
 	case pageDaily:
-		if u.term.Practice() {
-			return u.menu.mainMenu(tr)
-		}
 		return u.menu.dailyMenu(tr)
+	case pagePractice:
+		return u.menu.practiceMenu(tr)
 	case pageQR:
 		return u.menu.qrMenu(tr)
 	case pageConfirm:
