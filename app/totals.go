@@ -202,4 +202,3 @@ func (t *Terminal) dailyResult(ctx context.Context, j store.Request, rep store.R
 	return &Result{Type: "result", ID: j.ID, Op: j.Op, OK: true, Practice: rep.Practice, Totals: &tot,
 		Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
 }
-
