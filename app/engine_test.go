@@ -411,3 +411,37 @@ func TestFaultNoDefaultPasswordOutsideTheDemoAndALockoutThatSurvivesARestart(t *
 		t.Fatalf("the demo's 0000: %v", err)
 	}
 }
+
+// 出力 lays the report out with the labels the center sent for this
+// contract, not the simulator's defaults; a bad 売上計上日 keeps the form
+// on 基本情報 with the reason.
+func TestSalesReportUsesTheCentersLabels(t *testing.T) {
+	f := center.DefaultReportFormat()
+	f.NetSales, f.TaxAndOther, f.CustomerCount = "純売上高（税抜）", "消費税等", "客数"
+	f.Extra[0].Label = "現金（レジ）"
+	r := newRig(t, center.SimOptions{ReportFormat: &f})
+	r.term.StartLocal(OpSalesReport)
+	waitFor(t, func() bool { s := r.term.State(); return s.Phase == PhaseSales && s.Sales.Step == 1 })
+	rep := r.term.State().Sales.Report
+	rep.Basic.SalesDate = "20260230"
+	r.term.SalesNext(rep, "")
+	waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Problem == "sales.bad_date" && s.Sales.Step == 1 })
+	rep.Basic.SalesDate = "20261124"
+	r.term.SalesNext(rep, "")
+	waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Step == 2 && s.Sales.Problem == "" })
+	rep.Figures.NetSales, rep.Figures.TaxAndOther, rep.Figures.CustomerCount = 1000, 100, 3
+	rep.Figures.Extra = []center.ReportExtra{{No: 1, Value: 700}}
+	r.term.SalesNext(rep, "")
+	waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Step == 3 })
+	r.term.SalesNext(rep, "output")
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseReport })
+	body := strings.Join(r.term.State().Receipt, "\n")
+	for _, want := range []string{"純売上高（税抜）", "消費税等", "客数", "現金（レジ）", "未送信"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("出力 lacks %q:\n%s", want, body)
+		}
+	}
+	if strings.Contains(body, "純売上金額") {
+		t.Errorf("出力 uses the default labels:\n%s", body)
+	}
+}

@@ -168,6 +168,9 @@ type SalesForm struct {
 	Report center.SalesReport
 	Sent   bool
 	Lines  []string
+	// Problem is the i18n key of what is wrong with the step's entries
+	// ("" when nothing is): the step stays on screen and says so.
+	Problem string
 }
 
 // salesReportStart fetches the form's labels and shows step 1.
@@ -204,15 +207,20 @@ func (t *Terminal) salesReport(ctx context.Context, op *operation, practice bool
 			t.toIdle()
 			return t.failResult(op.req, CodeAborted)
 		}
+		form.Problem = ""
 		switch form.Step {
 		case 1:
 			form.Report.Basic = step.report.Basic
+			if d, err := time.ParseInLocation("20060102", form.Report.Basic.SalesDate, JST); err != nil || d.Format("20060102") != form.Report.Basic.SalesDate {
+				form.Problem = "sales.bad_date" // stays on 基本情報, saying why
+				continue
+			}
 			form.Step = 2
 		case 2:
 			form.Report.Figures = step.report.Figures
 			form.Report.MerchantReportID = "SR-" + op.req.ID
 			if err := form.Report.Validate(); err != nil {
-				form.Step = 2
+				form.Problem = "sales.bad_figures"
 				continue
 			}
 			form.Step = 3
@@ -222,7 +230,7 @@ func (t *Terminal) salesReport(ctx context.Context, op *operation, practice bool
 				form.Step = 1
 				continue
 			case "output": // 出力: show without sending
-				form.Lines = t.SalesReportLines(form.Report, false, practice)
+				form.Lines = t.SalesReportLines(form.Report, form.Format, false, practice)
 			case "send":
 				t.setAbortable(op, false)
 				if !practice {
@@ -239,7 +247,7 @@ func (t *Terminal) salesReport(ctx context.Context, op *operation, practice bool
 					return t.fail(op, "QRNE0105")
 				}
 				form.Sent = true
-				form.Lines = t.SalesReportLines(form.Report, true, practice)
+				form.Lines = t.SalesReportLines(form.Report, form.Format, true, practice)
 			}
 			t.update(func(s *State) {
 				*s = State{Phase: PhaseReport, Op: op.req.Op, RequestID: op.req.ID, Receipt: form.Lines, Practice: practice, Status: s.Status}
@@ -287,8 +295,9 @@ func (t *Terminal) salesStep(s salesStep) error {
 	return nil
 }
 
-// SalesReportLines lays out a sales report.
-func (t *Terminal) SalesReportLines(r center.SalesReport, sent, practice bool) []string {
+// SalesReportLines lays out a sales report with the labels the center
+// sent for this contract (f).
+func (t *Terminal) SalesReportLines(r center.SalesReport, f center.ReportFormat, sent, practice bool) []string {
 	tr := t.tr
 	l := &layout{width: t.cfg.ReceiptWidth}
 	if practice {
@@ -304,7 +313,6 @@ func (t *Terminal) SalesReportLines(r center.SalesReport, sent, practice bool) [
 	l.pair(tr.T("sales.store"), r.Basic.StoreCode)
 	l.pair(tr.T("sales.staff"), r.Basic.StaffCode)
 	l.rule()
-	f := center.DefaultReportFormat()
 	l.pair(f.NetSales, formatInt(r.Figures.NetSales))
 	l.pair(f.TaxAndOther, formatInt(r.Figures.TaxAndOther))
 	l.pair(f.CustomerCount, formatInt(r.Figures.CustomerCount))

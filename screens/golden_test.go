@@ -471,3 +471,76 @@ func TestOutOfServiceScreen(t *testing.T) {
 		t.Fatal("the menu opened on a terminal out of service")
 	}
 }
+
+// 売上報告 on screen: a bad 売上計上日 is refused with a message on 基本情報;
+// figures typed on 送信情報 survive [確認] and are sent as typed; the
+// output uses the labels the center sent.
+func TestSalesReportOnScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.Resize(kiosk)
+	drain()
+	if !term.StartLocal(app.OpSalesReport) {
+		t.Fatal("not started")
+	}
+	waitPhase(t, term, app.PhaseSales)
+	drain()
+	typeInto := func(field, digits string) {
+		u.sales.field = field
+		tapText(t, w, "C")
+		for _, d := range digits {
+			tapText(t, w, string(d))
+		}
+	}
+	step := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			drain()
+			if s := term.State(); s.Sales != nil && s.Sales.Step == n {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("not on step %d: %+v", n, term.State().Sales)
+	}
+	typeInto("salesDate", "20261399")
+	tapText(t, w, "OK")
+	time.Sleep(100 * time.Millisecond)
+	drain()
+	step(1)
+	if !strings.Contains(texts(u.body), "売上計上日が正しくありません") {
+		t.Fatalf("a bad date gave no message: %s", texts(u.body))
+	}
+	shot(t, w, "sales_bad_date")
+	typeInto("salesDate", "20261124")
+	tapText(t, w, "OK")
+	step(2)
+	typeInto("netSales", "50000")
+	typeInto("taxAndOther", "5000")
+	typeInto("customerCount", "42")
+	tapText(t, w, "OK")
+	step(3)
+	tapText(t, w, "確認")
+	tapText(t, w, "OK")
+	step(1)
+	tapText(t, w, "OK")
+	step(2)
+	if s := texts(u.body); !strings.Contains(s, "5000") || !strings.Contains(s, "42") {
+		t.Fatalf("figures lost after [確認]: %s", s)
+	}
+	tapText(t, w, "OK")
+	step(3)
+	tapText(t, w, "送信")
+	tapText(t, w, "OK")
+	waitPhase(t, term, app.PhaseReport)
+	body := strings.Join(term.State().Receipt, "\n")
+	for _, want := range []string{"税・その他金額", "5,000", "来客数", "42", "50,000"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the sent report lacks %q:\n%s", want, body)
+		}
+	}
+}

@@ -32,8 +32,12 @@ func (u *UI) salesScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 		*su = salesUI{step: f.Step, values: map[string]string{}}
 		r := f.Report
 		su.values["salesDate"], su.values["storeCode"], su.values["staffCode"] = r.Basic.SalesDate, r.Basic.StoreCode, r.Basic.StaffCode
-		if r.Figures.NetSales > 0 {
-			su.values["netSales"] = strconv.FormatInt(r.Figures.NetSales, 10)
+		// Every figure entered before comes back (after [確認], or a
+		// refused step): nothing typed is silently lost.
+		for k, v := range map[string]int64{"netSales": r.Figures.NetSales, "taxAndOther": r.Figures.TaxAndOther, "customerCount": r.Figures.CustomerCount} {
+			if v > 0 {
+				su.values[k] = strconv.FormatInt(v, 10)
+			}
 		}
 		for _, e := range r.Figures.Extra {
 			su.values["extra"+strconv.Itoa(e.No)] = strconv.FormatInt(e.Value, 10)
@@ -92,7 +96,12 @@ func (u *UI) salesScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 			u.refresh()
 		}
 	}, tr.T("posp.clear"))
-	title := heading(tr.T("sales.title") + " " + tr.T("sales.step"+strconv.Itoa(f.Step)))
+	title := container.NewVBox(heading(tr.T("sales.title") + " " + tr.T("sales.step"+strconv.Itoa(f.Step))))
+	if f.Problem != "" {
+		msg := centred(tr.T(f.Problem))
+		msg.Importance = widget.DangerImportance
+		title.Add(msg)
+	}
 	buttons := container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), next)))
 	return container.NewBorder(title, buttons, nil, container.NewVBox(pad), container.NewVScroll(form))
 }

@@ -54,6 +54,8 @@ type SimOptions struct {
 	SlowDelay time.Duration
 	// UnsettledFor is how long the unsettled scenario refuses inquiries and cancels.
 	UnsettledFor time.Duration
+	// ReportFormat is the contract's 売上報告 labels (nil: DefaultReportFormat).
+	ReportFormat *ReportFormat
 	Now          func() time.Time
 	Log          *slog.Logger
 }

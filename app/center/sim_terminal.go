@@ -250,7 +250,11 @@ type ReportLabel struct {
 }
 
 func (s *Sim) salesReportFormat(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, 200, "SUCCESS", "Success", DefaultReportFormat())
+	f := DefaultReportFormat()
+	if s.opt.ReportFormat != nil {
+		f = *s.opt.ReportFormat
+	}
+	writeJSON(w, 200, "SUCCESS", "Success", f)
 }
 
 // DefaultReportFormat is the simulator's contract: the labels of the
