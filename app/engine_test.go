@@ -425,7 +425,10 @@ func TestSalesReportUsesTheCentersLabels(t *testing.T) {
 	rep := r.term.State().Sales.Report
 	rep.Basic.SalesDate = "20260230"
 	r.term.SalesNext(rep, "")
-	waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Problem == "sales.bad_date" && s.Sales.Step == 1 })
+	waitFor(t, func() bool {
+		s := r.term.State()
+		return s.Sales != nil && s.Sales.Problem == "sales.bad_date" && s.Sales.Step == 1
+	})
 	rep.Basic.SalesDate = "20261124"
 	r.term.SalesNext(rep, "")
 	waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Step == 2 && s.Sales.Problem == "" })
