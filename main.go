@@ -84,6 +84,10 @@ func runTerminal(args []string) error {
 	if err != nil {
 		return err
 	}
+	services, err := serviceClients(s, cc, log)
+	if err != nil {
+		return err
+	}
 
 	customer := app.NewDemoCustomer()
 	cam, err := camera.New(s.Camera.Source, customer.Present)
@@ -93,6 +97,9 @@ func runTerminal(args []string) error {
 	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
 		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
 	term.SetPractice(s.Practice)
+	for _, sv := range services {
+		term.AddService(sv)
+	}
 	if fault != nil {
 		term.SetFault(*fault)
 	}
@@ -150,6 +157,32 @@ func runTerminal(args []string) error {
 	}()
 	w.ShowAndRun()
 	return nil
+}
+
+// serviceClients makes the [[services]] of the batch totals: each a center
+// of its own; "sim" is the embedded simulator under a terminal id of the
+// service's own.
+func serviceClients(s app.Settings, qr center.Config, log *slog.Logger) ([]app.Service, error) {
+	var out []app.Service
+	for i, sv := range s.Services {
+		c := center.Config{BaseURL: sv.URL, APIKey: sv.APIKey, APISecret: sv.APISecret, MerchantID: sv.MerchantID,
+			TerminalID: sv.TerminalID, StoreID: s.Terminal.StoreID, Log: log}
+		if sv.URL == "sim" {
+			c.BaseURL, c.APIKey, c.APISecret, c.MerchantID = qr.BaseURL, qr.APIKey, qr.APISecret, qr.MerchantID
+			if c.TerminalID == "" {
+				c.TerminalID = fmt.Sprintf("%s-S%d", s.Terminal.ID, i+1)
+			}
+		}
+		if c.TerminalID == "" {
+			c.TerminalID = s.Terminal.ID
+		}
+		cl, err := center.NewClient(c)
+		if err != nil {
+			return nil, fmt.Errorf("services[%d] (%s): %w", i, sv.Name, err)
+		}
+		out = append(out, app.NewCenterService(sv.Name, cl))
+	}
+	return out, nil
 }
 
 // startSim runs the center simulator in-process on a loopback port.

@@ -39,11 +39,26 @@ type Settings struct {
 	Data struct {
 		Dir string `toml:"dir"`
 	} `toml:"data"`
+	// Services are the other payment services whose totals 一括日計 and
+	// 一括中間計 run after the code payment's: each a center speaking the
+	// same terminal API (center-api.md section 3), "sim" for the embedded
+	// simulator.
+	Services []ServiceSettings `toml:"services"`
 	Fullscreen      bool   `toml:"-"`
 	CustomerDisplay bool   `toml:"-"`
 	Practice        bool   `toml:"-"`
 	Lang            string `toml:"-"`
 	ConfigPath      string `toml:"-"`
+}
+
+// ServiceSettings is one [[services]] entry.
+type ServiceSettings struct {
+	Name       string `toml:"name"`
+	URL        string `toml:"url"`
+	TerminalID string `toml:"terminal_id"`
+	APIKey     string `toml:"api_key"`
+	APISecret  string `toml:"api_secret"`
+	MerchantID string `toml:"merchant_id"`
 }
 
 // Demo tells whether the settings describe the hardware-free demo.
@@ -170,7 +185,11 @@ func (s *Settings) loadFile(path string) error {
 	if und := md.Undecoded(); len(und) > 0 {
 		return fmt.Errorf("config %s: unknown setting %s", path, und[0].String())
 	}
-	if (s.Center.APISecret != "" || s.Terminal.Password != "") && st.Mode().Perm()&0o077 != 0 {
+	secret := s.Center.APISecret != "" || s.Terminal.Password != ""
+	for _, sv := range s.Services {
+		secret = secret || sv.APISecret != ""
+	}
+	if secret && st.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("config %s: holds secrets but others can read it (mode %o); chmod 600 it", path, st.Mode().Perm())
 	}
 	return nil
@@ -197,6 +216,20 @@ func (s *Settings) Validate() error {
 		return errors.New("center.api_key and center.api_secret are required for a real center")
 	case s.Data.Dir == "":
 		return errors.New("data.dir: a folder is required")
+	}
+	names := map[string]bool{"QR": true}
+	for i, sv := range s.Services {
+		switch {
+		case sv.Name == "" || DisplayWidth(sv.Name) > 16 || names[sv.Name]:
+			return fmt.Errorf("services[%d].name %q: a name of its own, at most 16 columns (QR is the code payment)", i, sv.Name)
+		case sv.URL != "sim" && !strings.HasPrefix(sv.URL, "https://") && !strings.HasPrefix(sv.URL, "http://127.0.0.1") && !strings.HasPrefix(sv.URL, "http://localhost"):
+			return fmt.Errorf("services[%d].url %q: https only (plain http on loopback), or sim", i, sv.URL)
+		case sv.URL != "sim" && (sv.APIKey == "" || sv.APISecret == ""):
+			return fmt.Errorf("services[%d]: api_key and api_secret are required", i)
+		case sv.TerminalID != "" && !idPattern.MatchString(sv.TerminalID):
+			return fmt.Errorf("services[%d].terminal_id %q: 1 to 32 of A-Z a-z 0-9 - _", i, sv.TerminalID)
+		}
+		names[sv.Name] = true
 	}
 	return nil
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -446,5 +449,71 @@ func TestSalesReportUsesTheCentersLabels(t *testing.T) {
 	}
 	if strings.Contains(body, "純売上金額") {
 		t.Errorf("出力 uses the default labels:\n%s", body)
+	}
+}
+
+// A configured service is a center of its own (here the simulator under
+// another terminal id): 一括日計 runs it after QR, the report can be had as
+// 取引明細 or 簡易明細, and in practice nothing reaches any center and the
+// batch starts and ends with the practice mark.
+func TestBatchTotalsWithAConfiguredService(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	other, err := center.NewClient(center.Config{BaseURL: r.url, APIKey: "key1", APISecret: "secret1", MerchantID: "M001", TerminalID: "T0001-EM",
+		PayTimeout: 2 * time.Second, OtherTimeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.term.AddService(NewCenterService("電子マネー", other))
+	r.pay("PayPay", 1200, "")
+	if !r.term.StartLocal(OpBatchDaily) {
+		t.Fatal("batch did not start")
+	}
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseReport })
+	s := r.term.State()
+	if len(s.Batch) != 2 || s.Batch[1].Service != "電子マネー" || s.Batch[1].Totals.SequenceNo != 1 {
+		t.Fatalf("batch parts: %+v", s.Batch)
+	}
+	full := strings.Join(r.term.BatchReport(s.Batch, DetailFull, false, s.ReportAt), "\n")
+	simple := strings.Join(r.term.BatchReport(s.Batch, DetailSimple, false, s.ReportAt), "\n")
+	if !strings.Contains(full, "取引明細") || strings.Contains(simple, "取引明細") || !strings.Contains(simple, "[電子マネー]") {
+		t.Fatalf("detail choice:\n%s\n---\n%s", full, simple)
+	}
+	r.term.Dismiss()
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+	r.term.SetPractice(true)
+	r.term.StartLocal(OpBatchInterim)
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseReport })
+	lines := r.term.State().Receipt
+	mark := strings.TrimSpace(r.term.tr.T("receipt.practice"))
+	if strings.TrimSpace(lines[0]) != mark || strings.TrimSpace(lines[len(lines)-1]) != mark {
+		t.Fatalf("a practice batch does not start and end with the mark:\n%s", strings.Join(lines, "\n"))
+	}
+	if in, _ := other.InterimTotals(context.Background()); in.Total.Sales.Count != 0 {
+		t.Fatalf("%+v", in.Total)
+	}
+}
+
+// [[services]] in the config names each service's center; bad entries are
+// refused with the field named.
+func TestServicesConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.toml")
+	os.WriteFile(cfg, []byte(`
+[[services]]
+name = "電子マネー"
+url = "sim"
+terminal_id = "T0001-EM"
+`), 0o600)
+	s, err := ParseSettings([]string{"--config", cfg, "--data", dir}, io.Discard)
+	if err != nil || len(s.Services) != 1 || s.Services[0].Name != "電子マネー" {
+		t.Fatalf("%+v %v", s.Services, err)
+	}
+	os.WriteFile(cfg, []byte("[[services]]\nname = \"QR\"\nurl = \"sim\"\n"), 0o600)
+	if _, err := ParseSettings([]string{"--config", cfg, "--data", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "services[0].name") {
+		t.Fatalf("a service named QR: %v", err)
+	}
+	os.WriteFile(cfg, []byte("[[services]]\nname = \"X\"\nurl = \"http://example.com\"\napi_key=\"k\"\napi_secret=\"s\"\n"), 0o600)
+	if _, err := ParseSettings([]string{"--config", cfg, "--data", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "services[0].url") {
+		t.Fatalf("plain http to another host: %v", err)
 	}
 }

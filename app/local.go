@@ -28,6 +28,24 @@ type Service interface {
 
 type qrService struct{ c *center.Client }
 
+// centerService is another payment service whose totals come from a
+// center speaking the same terminal API.
+type centerService struct {
+	name string
+	c    *center.Client
+}
+
+// NewCenterService makes a service of the batch totals from a center client.
+func NewCenterService(name string, c *center.Client) Service { return centerService{name, c} }
+
+func (s centerService) Name() string { return s.name }
+func (s centerService) Totals(ctx context.Context, daily bool, id string) (center.Totals, error) {
+	if daily {
+		return s.c.DailyTotals(ctx, id)
+	}
+	return s.c.InterimTotals(ctx)
+}
+
 func (q qrService) Name() string { return "QR" }
 func (q qrService) Totals(ctx context.Context, daily bool, id string) (center.Totals, error) {
 	if daily {
@@ -66,14 +84,30 @@ func (t *Terminal) StartLocal(op string) bool {
 	return true
 }
 
+// BatchPart is one service's report of a batch.
+type BatchPart struct {
+	Service string
+	Totals  center.Totals
+	// Details are the lines of the code payment's part (nil for others,
+	// whose lines the terminal does not hold).
+	Details []store.Txn
+}
+
 // batchTotals is 一括日計 / 一括中間計: every service's totals in turn, one
-// report each, shown together.
+// report each, shown together (as 取引明細 or 簡易明細).
 func (t *Terminal) batchTotals(ctx context.Context, op *operation, daily, practice bool) *Result {
-	var lines []string
+	var parts []BatchPart
 	var qr *center.Totals
-	for _, svc := range t.Services() {
+	var mismatch *Mismatch
+	for i, svc := range t.Services() {
 		sub := *op
-		sub.req.ID = op.req.ID + "-" + svc.Name()
+		// The id the center sees must be plain ASCII whatever the
+		// service's name: QR, then S1, S2... in configured order.
+		key := "QR"
+		if svc.Name() != "QR" {
+			key = fmt.Sprintf("S%d", i)
+		}
+		sub.req.ID = op.req.ID + "-" + key
 		var res *Result
 		if svc.Name() == "QR" {
 			res = t.totals(ctx, &sub, daily, practice)
@@ -81,23 +115,61 @@ func (t *Terminal) batchTotals(ctx context.Context, op *operation, daily, practi
 			res = t.serviceTotals(ctx, &sub, svc, daily, practice)
 		}
 		if !res.OK {
+			res.ID, res.Op = op.req.ID, op.req.Op
 			return res
 		}
+		part := BatchPart{Service: svc.Name(), Totals: *res.Totals}
 		if svc.Name() == "QR" {
 			qr = res.Totals
+			part.Details = t.State().Details
+			mismatch = res.Mismatch
 		}
-		lines = append(lines, "["+svc.Name()+"]")
-		lines = append(lines, res.Receipt.Lines...)
+		parts = append(parts, part)
+	}
+	printed := t.cfg.Now()
+	lines := t.BatchReport(parts, DetailFull, practice, printed)
+	t.update(func(s *State) {
+		*s = State{Phase: PhaseReport, Op: op.req.Op, RequestID: op.req.ID, Receipt: lines, Batch: parts, ReportAt: printed, Practice: practice, Status: s.Status, Mismatch: mismatch}
+	})
+	return &Result{Type: "result", ID: op.req.ID, Op: op.req.Op, OK: true, Totals: qr, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}, Mismatch: mismatch}
+}
+
+// BatchReport lays out a batch: each service's report under its name; a
+// practice batch starts and ends with the practice mark.
+func (t *Terminal) BatchReport(parts []BatchPart, detail Detail, practice bool, printed time.Time) []string {
+	var lines []string
+	mark := t.tr.T("receipt.practice")
+	for _, p := range parts {
+		lines = append(lines, "["+p.Service+"]")
+		d := detail
+		if p.Details == nil {
+			d = DetailSimple
+		}
+		part := t.TotalsReport(p.Totals, p.Details, d, practice, false, printed)
+		if practice && len(part) >= 2 {
+			part = part[1 : len(part)-1] // the marks go around the whole batch
+		}
+		lines = append(lines, part...)
 		lines = append(lines, "")
 	}
-	t.update(func(s *State) {
-		*s = State{Phase: PhaseReport, Op: op.req.Op, RequestID: op.req.ID, Receipt: lines, Practice: practice, Status: s.Status}
-	})
-	return &Result{Type: "result", ID: op.req.ID, Op: op.req.Op, OK: true, Totals: qr, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}}
+	if practice {
+		l := &layout{width: t.cfg.ReceiptWidth}
+		l.center(mark)
+		lines = append(append(append([]string{}, l.lines[0]), lines...), l.lines[0])
+	}
+	return lines
 }
 
 func (t *Terminal) serviceTotals(ctx context.Context, op *operation, svc Service, daily, practice bool) *Result {
-	tot, err := svc.Totals(ctx, daily, "D-"+op.req.ID)
+	mtid := "D-" + op.req.ID
+	var tot center.Totals
+	var err error
+	if practice {
+		// Practice reaches no center: the other services have no practice lines.
+		tot = practiceReport(t.cfg.TerminalID, daily, nil, t.cfg.Now().Unix())
+	} else {
+		tot, err = svc.Totals(ctx, daily, mtid)
+	}
 	if err != nil {
 		code := "Q1ET0012"
 		if ce, ok := center.AsError(err); ok {
@@ -106,7 +178,7 @@ func (t *Terminal) serviceTotals(ctx context.Context, op *operation, svc Service
 		return t.fail(op, code)
 	}
 	body, _ := json.Marshal(tot)
-	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: "D-" + op.req.ID, Service: svc.Name(), Body: string(body), At: t.cfg.Now(), Practice: practice}
+	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: svc.Name(), Body: string(body), At: t.cfg.Now(), Practice: practice}
 	if daily {
 		err = t.store.SaveService(ctx, rep, "DAILY")
 	} else {

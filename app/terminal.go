@@ -86,6 +86,8 @@ type State struct {
 	FaultDetail string
 	// Mismatch says where a report's figures and its lines disagree.
 	Mismatch *Mismatch
+	// Batch is the parts of a 一括日計 / 一括中間計 report.
+	Batch []BatchPart
 }
 
 // Config is the terminal's identity and limits.

@@ -46,8 +46,12 @@ func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.Canv
 func (u *UI) reportScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	lines := s.Receipt
 	var toggle fyne.CanvasObject = container.NewHBox()
-	if s.Totals != nil {
-		lines = u.term.TotalsReport(*s.Totals, s.Details, u.detail, s.Practice, s.Reprint, s.ReportAt)
+	if s.Totals != nil || s.Batch != nil {
+		if s.Batch != nil {
+			lines = u.term.BatchReport(s.Batch, u.detail, s.Practice, s.ReportAt)
+		} else {
+			lines = u.term.TotalsReport(*s.Totals, s.Details, u.detail, s.Practice, s.Reprint, s.ReportAt)
+		}
 		choice := func(d app.Detail, key string) fyne.CanvasObject {
 			b := widget.NewButton(tr.T(key), func() { u.detail = d; u.refresh() })
 			if u.detail == d {

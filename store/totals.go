@@ -146,6 +146,14 @@ func (s *DB) ClosedTxns(ctx context.Context, reportID int64, limit int) ([]Txn, 
 
 // SaveService stores the report of another payment service of a batch.
 func (s *DB) SaveService(ctx context.Context, r *Report, kind string) error {
+	if kind == "DAILY" && r.MerchantTotalsID != "" {
+		// A replay after a crash: the close is stored once.
+		var n int
+		s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM totals WHERE kind='DAILY' AND merchant_totals_id=? AND service=?`, r.MerchantTotalsID, r.Service).Scan(&n)
+		if n > 0 {
+			return nil
+		}
+	}
 	res, err := s.exec(ctx, `INSERT INTO totals(kind, seq, merchant_totals_id, service, body, at, practice) VALUES (?,?,?,?,?,?,?)`,
 		kind, r.Seq, r.MerchantTotalsID, r.Service, r.Body, r.At.Format(time.RFC3339), r.Practice)
 	if err != nil {
