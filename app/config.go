@@ -43,12 +43,12 @@ type Settings struct {
 	// 一括中間計 run after the code payment's: each a center speaking the
 	// same terminal API (center-api.md section 3), "sim" for the embedded
 	// simulator.
-	Services []ServiceSettings `toml:"services"`
-	Fullscreen      bool   `toml:"-"`
-	CustomerDisplay bool   `toml:"-"`
-	Practice        bool   `toml:"-"`
-	Lang            string `toml:"-"`
-	ConfigPath      string `toml:"-"`
+	Services        []ServiceSettings `toml:"services"`
+	Fullscreen      bool              `toml:"-"`
+	CustomerDisplay bool              `toml:"-"`
+	Practice        bool              `toml:"-"`
+	Lang            string            `toml:"-"`
+	ConfigPath      string            `toml:"-"`
 }
 
 // ServiceSettings is one [[services]] entry.
