@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +21,7 @@ import (
 	"codepay/app/cli"
 	"codepay/device/camera"
 	"codepay/device/codes"
+	"codepay/i18n"
 	"codepay/screens"
 	"codepay/theme"
 )
@@ -54,6 +56,10 @@ const demoKey, demoSecret = "demo", "demo-secret"
 
 func runTerminal(args []string) error {
 	s, err := app.ParseSettings(args, os.Stderr)
+	var cfgErr *app.ConfigError
+	if errors.As(err, &cfgErr) {
+		return startupFault(app.CodeConfig, err, s.Lang)
+	}
 	if err != nil {
 		return err
 	}
@@ -82,7 +88,7 @@ func runTerminal(args []string) error {
 	}
 	client, err := center.NewClient(cc)
 	if err != nil {
-		return err
+		return startupFault(app.CodeCenterClient, err, s.Lang)
 	}
 	services, err := serviceClients(s, cc, log)
 	if err != nil {
@@ -92,7 +98,7 @@ func runTerminal(args []string) error {
 	customer := app.NewDemoCustomer()
 	cam, err := camera.New(s.Camera.Source, customer.Present)
 	if err != nil {
-		return err
+		return startupFault(app.CodeCamera, err, s.Lang)
 	}
 	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
 		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
@@ -157,6 +163,21 @@ func runTerminal(args []string) error {
 	}()
 	w.ShowAndRun()
 	return nil
+}
+
+// startupFault shows a start-up failure on screen with its code (staff at
+// a kiosk see no stderr) as well as on stderr, until the window is closed;
+// then the terminal exits with the error.
+func startupFault(code string, err error, lang string) error {
+	fmt.Fprintf(os.Stderr, "codepay: %s: %v\n", code, err)
+	a := fyneapp.NewWithID("jp.codepay.terminal")
+	a.Settings().SetTheme(&theme.Kiosk{})
+	tr := i18n.New(lang)
+	w := a.NewWindow(tr.T("app.title"))
+	w.SetContent(screens.FaultContent(tr, code, err.Error()))
+	w.Resize(fyne.NewSize(1280, 800))
+	w.ShowAndRun()
+	return fmt.Errorf("%s: %w", code, err)
 }
 
 // serviceClients makes the [[services]] of the batch totals: each a center

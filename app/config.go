@@ -112,7 +112,7 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	}
 	if *cfgPath != "" {
 		if err := s.loadFile(*cfgPath); err != nil {
-			return s, err
+			return s, &ConfigError{err}
 		}
 		s.ConfigPath = *cfgPath
 	}
@@ -144,8 +144,26 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	if s.Lang == "" {
 		s.Lang = os.Getenv("LANG")
 	}
-	return s, s.Validate()
+	if err := s.Validate(); err != nil {
+		return s, &ConfigError{err}
+	}
+	return s, nil
 }
+
+// ConfigError is a config file or setting that cannot be used (not a
+// mistyped flag): the terminal shows it on screen as QRNX0001 as well.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// Start-up codes shown on screen (the manual's 初期化エラー and
+// サーバへの通信の起動ができません).
+const (
+	CodeConfig       = "QRNX0001" // the config file or a setting
+	CodeCamera       = "QRNX0005" // the camera could not be set up
+	CodeCenterClient = "QRNE0022" // the way to the center could not be set up (URL, CA file)
+)
 
 // readSecretFile reads a secret from a file no one else may read.
 func readSecretFile(path string) (string, error) {

@@ -517,3 +517,41 @@ terminal_id = "T0001-EM"
 		t.Fatalf("plain http to another host: %v", err)
 	}
 }
+
+// A payment cancelled elsewhere (at the center) cannot be cancelled here:
+// 取り消し済みです (Q1ET0033), and nothing is refunded instead.
+func TestCancelOfAPaymentCancelledElsewhereIsQ1ET0033(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	res := r.pay("PayPay", 700, "")
+	txn := mustFind(t, r, res.Txn.SlipNo)
+	if err := r.client.CancelPayment(context.Background(), txn.CenterID); err != nil {
+		t.Fatal(err)
+	}
+	out := r.req(fmt.Sprintf(`{"op":"refund","slipNo":"%s","confirm":false}`, res.Txn.SlipNo))
+	if out.OK || out.Error.Code != "Q1ET0033" {
+		t.Fatalf("%+v", out.Error)
+	}
+	p, _ := r.client.GetPayment(context.Background(), txn.CenterID)
+	if p.Refunds != nil && len(p.Refunds.Data) > 0 {
+		t.Fatalf("a refund was made instead: %+v", p.Refunds)
+	}
+}
+
+// A bug that panics inside an operation ends it with アプリ内部エラー
+// (QRNE0204); the terminal goes on and the intent it left is settled.
+func TestPanicInAnOperationIsQRNE0204(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	atPoint(t, "after_intent", func() { panic("a bug") })
+	r.hold("PayPay", "ok", codes.QR)
+	res, _ := r.do(`{"type":"request","id":"BUG-1","op":"payment","amount":300}`)
+	if res.OK || res.Error.Code != CodeInternal {
+		t.Fatalf("%+v", res.Error)
+	}
+	crashPoint = func(string) {}
+	r.term.SettleNow(context.Background())
+	if u, _ := r.db.Unsettled(context.Background()); len(u) != 0 {
+		t.Fatalf("the intent stayed: %+v", u)
+	}
+	r.term.Dismiss()
+	r.pay("PayPay", 400, "")
+}

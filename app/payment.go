@@ -59,6 +59,9 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 		Amount: req.Amount, CodeMasked: center.MaskCode(digits), At: now, Practice: practice, RequestID: req.ID}
 	if err := t.store.BeginTxn(ctx, &txn); err != nil {
 		if errors.Is(err, store.ErrSlipNo) {
+			if practice {
+				return t.fail(op, "QRNE0306")
+			}
 			return t.fail(op, "QRNE0019")
 		}
 		return t.fail(op, "QRNE0105")

@@ -75,7 +75,12 @@ func (t *Terminal) refund(ctx context.Context, op *operation, practice bool) *Re
 			PaymentID: orig.PaymentID, OriginalID: orig.ID, Brand: orig.Brand, Amount: amount, At: now.In(JST), Practice: practice, RequestID: req.ID}
 		if err := t.store.BeginTxn(ctx, &txn); err != nil {
 			if errors.Is(err, store.ErrSlipNo) {
-				return t.fail(op, "QRNE0019")
+				// The manual's codes for a slip number that could not be
+				// made: QRNE0208 for a cancel or refund, QRNE0306 in practice.
+				if practice {
+					return t.fail(op, "QRNE0306")
+				}
+				return t.fail(op, "QRNE0208")
 			}
 			return t.fail(op, "QRNE0105")
 		}
@@ -83,7 +88,7 @@ func (t *Terminal) refund(ctx context.Context, op *operation, practice bool) *Re
 			return t.settled(ctx, op, &txn, nil)
 		}
 		err := t.reverse(ctx, op, orig, &txn)
-		if ce, ok := center.AsError(err); ok && kind == store.KindCancel && ce.CenterCode == "ORDER_NOT_REVERSIBLE" {
+		if ce, ok := center.AsError(err); ok && kind == store.KindCancel && ce.CenterCode == "ORDER_NOT_REVERSIBLE" && ce.Code != "Q1ET0033" {
 			// The center's clock closed the window first: refund instead.
 			t.store.SettleTxn(context.Background(), txn.ID, store.StateFailed, "", "", ce.Code, txn.At)
 			kind = store.KindRefund
@@ -97,7 +102,7 @@ func (t *Terminal) refund(ctx context.Context, op *operation, practice bool) *Re
 // is unknown (both calls are idempotent at the center).
 func (t *Terminal) reverse(ctx context.Context, op *operation, orig store.Txn, txn *store.Txn) error {
 	deadline := time.Now().Add(2 * time.Minute)
-	for {
+	for attempt := 0; ; attempt++ {
 		var err error
 		if txn.Kind == store.KindCancel {
 			err = t.center.CancelPayment(ctx, orig.CenterID)
@@ -114,6 +119,12 @@ func (t *Terminal) reverse(ctx context.Context, op *operation, orig store.Txn, t
 			// Our own earlier cancel may be what made it irreversible (a
 			// resend after a crash or a lost answer): then it is done.
 			if p, gerr := t.center.GetPayment(ctx, orig.CenterID); gerr == nil && (p.Status == center.StatusFailed || p.Status == center.StatusCanceled) {
+				if attempt == 0 && op != nil {
+					// Nothing of ours was sent before: it was cancelled
+					// elsewhere. 取り消し済みです (Q1ET0033).
+					ce.Code = "Q1ET0033"
+					return ce
+				}
 				return nil
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"image"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -358,11 +359,27 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 	reply(&Event{Type: "event", ID: req.ID, Event: EvAccepted})
 	go func() {
 		defer cancel()
-		res := t.run(opCtx, op, practice)
+		res := t.runSafely(opCtx, op, practice)
 		res.Practice = practice
 		t.finish(op, res)
 	}()
 }
+
+// runSafely runs an operation; a bug that panics in it ends that operation
+// with アプリ内部エラー (QRNE0204) on screen and for the POS, and the
+// terminal goes on. What was stored stays for recovery to settle.
+func (t *Terminal) runSafely(ctx context.Context, op *operation, practice bool) (res *Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.cfg.Log.Error("internal error in an operation", "id", op.req.ID, "op", op.req.Op, "panic", p, "stack", string(debug.Stack()))
+			res = t.fail(op, CodeInternal)
+		}
+	}()
+	return t.run(ctx, op, practice)
+}
+
+// CodeInternal is アプリ内部エラー: a bug, caught.
+const CodeInternal = "QRNE0204"
 
 func (t *Terminal) run(ctx context.Context, op *operation, practice bool) *Result {
 	switch op.req.Op {

@@ -17,6 +17,7 @@ import (
 	"codepay/app/center"
 	"codepay/device/camera"
 	"codepay/device/codes"
+	"codepay/i18n"
 	"codepay/store"
 	"codepay/theme"
 )
@@ -543,4 +544,20 @@ func TestSalesReportOnScreen(t *testing.T) {
 			t.Errorf("the sent report lacks %q:\n%s", want, body)
 		}
 	}
+}
+
+// A start-up failure before there is a terminal (a bad config value) is
+// shown on screen with its code and the field named.
+func TestStartupFaultIsShownOnScreen(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	w := test.NewTempWindow(t, FaultContent(i18n.New("ja"), app.CodeConfig, "terminal.capacity 0: 1 to 1000000"))
+	w.Resize(kiosk)
+	got := texts(w.Content())
+	for _, want := range []string{"QRNX0001", "初期化エラー", "terminal.capacity"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lacks %q: %s", want, got)
+		}
+	}
+	shot(t, w, "fault_config")
 }

@@ -57,6 +57,13 @@ func faultScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	return screen(objs...)
 }
 
+// FaultContent is the out-of-service screen for a start-up failure that
+// happened before there was a terminal to show it (a bad config, camera or
+// center setting): its code, message, remedy and what failed.
+func FaultContent(tr *i18n.Localizer, code, detail string) fyne.CanvasObject {
+	return faultScreen(tr, app.State{Phase: app.PhaseFault, ErrorCode: code, FaultDetail: detail})
+}
+
 // once makes a tap handler act a single time however fast it is tapped
 // (the manual warns against repeated taps on [OK]).
 func once(fn func()) func() {

@@ -95,7 +95,7 @@ func TestEveryDefiniteErrorOfTheTable(t *testing.T) {
 	_, url := simOn(t, SimOptions{})
 	c := clientFor(t, url)
 	for _, tc := range []struct{ scenario, code string }{
-		{"unknown_code", "Q1ET0002"}, {"other_merchant", "Q1ET000D"}, {"insufficient", "Q1ET0006"},
+		{"unknown_code", "Q1ET0002"}, {"other_merchant", "Q1ET0004"}, {"insufficient", "Q1ET0006"}, {"bank_error", "Q1ET0003"},
 		{"merchant_limit", "Q1ET0007"}, {"expired", "Q1ET000A"}, {"failed", "Q1ET0030"},
 		{"service_error", "Q1ET0012"}, {"maintenance", "Q1ET0028"}, {"rate_limit", "Q1ET0028"},
 		{"user_inactive", "Q1ET0050"}, {"invalid_params", "Q1ET0021"},
@@ -536,4 +536,49 @@ func TestSimTiesKeysToMerchants(t *testing.T) {
 	if _, err := a.CreatePayment(context.Background(), PaymentRequest{MerchantPaymentID: "P-A-2", UserAuthorizationID: code, Amount: Yen(700), RequestedAt: time.Now().Unix(), TerminalID: "T1"}); err == nil {
 		t.Fatal("a used code paid twice")
 	}
+}
+
+// The manual's codes for a suspended terminal (Q1ET000D on a payment,
+// Q1ET0023 on the terminal calls), a timed-out query (Q1ET003C), a payment
+// the center cancelled itself (Q1ET0009) and a center that cannot be
+// reached to settle an unknown outcome (Q1ET0045).
+func TestSituationalCodesOfTheTable(t *testing.T) {
+	_, suspURL := simOn(t, SimOptions{Suspended: map[string]bool{"T1": true}})
+	_, _, err := pay(clientFor(t, suspURL), code(t, "PayPay", "ok"), 100)
+	wantCode(t, err, "Q1ET000D", false)
+	_, err = clientFor(t, suspURL).DailyTotals(context.Background(), "D-S")
+	wantCode(t, err, "Q1ET0023", false)
+	_, url := simOn(t, SimOptions{})
+	if e := mapError(opOther, 401, "OP_OUT_OF_SCOPE"); e.Code != "Q1ET0023" {
+		t.Fatalf("OP_OUT_OF_SCOPE on a terminal call: %s", e.Code)
+	}
+	if e := mapError(opClose, 401, "OP_OUT_OF_SCOPE"); e.Code != "Q1ET0023" {
+		t.Fatalf("OP_OUT_OF_SCOPE on 日計: %s", e.Code)
+	}
+	c := clientFor(t, url)
+	_, _, err = pay(c, code(t, "PayPay", "center_canceled"), 100)
+	wantCode(t, err, "Q1ET0009", false)
+
+	_, slowURL := simOn(t, SimOptions{Latency: 1500 * time.Millisecond})
+	slow := clientFor(t, slowURL, func(c *Config) { c.OtherTimeout = 300 * time.Millisecond })
+	_, err = slow.InterimTotals(context.Background())
+	wantCode(t, err, "Q1ET003C", false)
+	_, err = slow.DailyTotals(context.Background(), "D-X")
+	wantCode(t, err, "Q1ET0043", true) // 日計 may have closed: unknown
+
+	// A payment whose connection drops, then a center that cannot be
+	// reached at all while the terminal tries to settle it.
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	go func() {
+		conn, err := ln.Accept()
+		if err == nil {
+			io.Copy(io.Discard, io.LimitReader(conn, 1))
+			conn.Close()
+		}
+		ln.Close() // from now on nothing listens: dial fails
+	}()
+	gone := clientFor(t, "http://"+addr, func(c *Config) { c.SettleFor = 600 * time.Millisecond; c.RetryEvery = 100 * time.Millisecond })
+	_, _, err = pay(gone, code(t, "PayPay", "ok"), 100)
+	wantCode(t, err, "Q1ET0045", true)
 }

@@ -130,6 +130,9 @@ const (
 	opPay op = iota
 	opReverse
 	opOther
+	// opClose is 日計: its outcome matters (the day may be closed) like a
+	// payment's, where other terminal calls simply failed.
+	opClose
 )
 
 // do sends one signed call and decodes data into out.
@@ -167,7 +170,13 @@ func (c *Client) do(ctx context.Context, o op, method, path string, body any, ou
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, transportError(err)
+		te := transportError(err)
+		if o == opOther && te.Kind == "timeout" {
+			// A query or a report that timed out changed nothing that
+			// needs settling: 処理がタイムアウトしました.
+			te.Code, te.Unknown = "Q1ET003C", false
+		}
+		return 0, te
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
@@ -216,7 +225,16 @@ func mapError(o op, status int, code string) *Error {
 	case "INVALID_USER_AUTHORIZATION_ID":
 		e.Code = "Q1ET0002"
 	case "OP_OUT_OF_SCOPE":
+		// The terminal is suspended: on a payment, on a cancel or refund,
+		// and on the terminal calls (totals, online test, 売上報告).
 		e.Code = pick(o, "Q1ET000D", "Q1ET0036")
+		if o == opOther || o == opClose {
+			e.Code = "Q1ET0023"
+		}
+	case "USER_AUTHORIZATION_OUT_OF_SCOPE":
+		e.Code = "Q1ET0004" // a code not usable at this merchant
+	case "BANK_ERROR":
+		e.Code = "Q1ET0003"
 	case "NO_SUFFICIENT_FUND":
 		e.Code = "Q1ET0006"
 	case "UNACCEPTABLE_OP":
@@ -344,7 +362,13 @@ func (c *Client) Settle(ctx context.Context, merchantPaymentID, kind string, onR
 				c.cfg.Log.Info("unknown outcome settled by inquiry", "merchantPaymentId", merchantPaymentID, "status", p.Status)
 				return p, nil
 			case StatusFailed, StatusCanceled:
-				return Payment{}, &Error{Code: settledCode, Kind: kind, Err: errors.New("payment failed at the center")}
+				code := settledCode
+				if attempt == 0 {
+					// Failed before the terminal cancelled anything: the
+					// center cancelled it in its own error handling.
+					code = "Q1ET0009"
+				}
+				return Payment{}, &Error{Code: code, Kind: kind, Err: errors.New("payment failed at the center")}
 			}
 		}
 		cerr := c.CancelPayment(ctx, merchantPaymentID)
@@ -360,7 +384,13 @@ func (c *Client) Settle(ctx context.Context, merchantPaymentID, kind string, onR
 			return Payment{}, &Error{Code: settledCode, Kind: kind, Err: cerr}
 		}
 		if !c.cfg.Now().Add(c.cfg.RetryEvery).Before(deadline) {
-			return Payment{}, &Error{Code: unknownCode, Unknown: true, Kind: kind, Err: fmt.Errorf("unsettled after %d attempts: %w", attempt+1, cerr)}
+			code := unknownCode
+			if ce, ok := AsError(cerr); ok && ce.Kind == "network" {
+				// The center could not even be reached to settle it:
+				// ネットワークエラー, check whether the payment went through.
+				code = "Q1ET0045"
+			}
+			return Payment{}, &Error{Code: code, Unknown: true, Kind: kind, Err: fmt.Errorf("unsettled after %d attempts: %w", attempt+1, cerr)}
 		}
 		select {
 		case <-ctx.Done():
@@ -374,7 +404,7 @@ func (c *Client) Settle(ctx context.Context, merchantPaymentID, kind string, onR
 func (c *Client) DailyTotals(ctx context.Context, merchantTotalsID string) (Totals, error) {
 	var t Totals
 	body := map[string]any{"merchantTotalsId": merchantTotalsID, "requestedAt": c.now()}
-	_, err := c.do(ctx, opOther, http.MethodPost, "/kiosk/v1/terminals/"+url.PathEscape(c.cfg.TerminalID)+"/totals/daily", body, &t)
+	_, err := c.do(ctx, opClose, http.MethodPost, "/kiosk/v1/terminals/"+url.PathEscape(c.cfg.TerminalID)+"/totals/daily", body, &t)
 	return t, err
 }
 

@@ -22,7 +22,7 @@ type Scenario struct {
 var Scenarios = []Scenario{
 	{"ok", 0, "completed"},
 	{"unknown_code", 1, "Q1ET0002"},
-	{"other_merchant", 2, "Q1ET000D"},
+	{"other_merchant", 2, "Q1ET0004"},
 	{"insufficient", 3, "Q1ET0006"},
 	{"merchant_limit", 4, "Q1ET0007"},
 	{"expired", 5, "Q1ET000A"},
@@ -38,6 +38,8 @@ var Scenarios = []Scenario{
 	{"invalid_params", 15, "Q1ET0021"},
 	{"rate_limit", 16, "Q1ET0028"},
 	{"unsettled", 17, "Q1ET0042 (502, and inquiry and cancel fail until the window closes)"},
+	{"bank_error", 18, "Q1ET0003 (the customer's bank refused: wrong PIN or its system failed)"},
+	{"center_canceled", 19, "Q1ET0009 (502; the center had already cancelled the payment itself)"},
 }
 
 // ScenarioByName finds a scenario.

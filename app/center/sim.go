@@ -407,7 +407,12 @@ func (s *Sim) createPayment(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, 401, "INVALID_USER_AUTHORIZATION_ID", "no brand issued this code")
 		return
 	case "other_merchant":
-		writeErr(w, 401, "OP_OUT_OF_SCOPE", "code not usable at this merchant")
+		// Not OP_OUT_OF_SCOPE, which is the terminal's own suspension: the
+		// manual tells the two apart (Q1ET0004 / Q1ET000D).
+		writeErr(w, 401, "USER_AUTHORIZATION_OUT_OF_SCOPE", "code not usable at this merchant")
+		return
+	case "bank_error":
+		writeErr(w, 400, "BANK_ERROR", "the customer's bank refused the payment")
 		return
 	case "insufficient":
 		writeErr(w, 400, "NO_SUFFICIENT_FUND", "insufficient balance")
@@ -450,6 +455,15 @@ func (s *Sim) createPayment(w http.ResponseWriter, r *http.Request) {
 		return
 	case "slow":
 		time.Sleep(s.opt.SlowDelay)
+	case "center_canceled":
+		// The payment goes through, the center's own error handling
+		// cancels it at once, and the terminal hears a bare 502.
+		s.mu.Lock()
+		s.db.Exec(`INSERT OR IGNORE INTO early_cancels(merchant_payment_id) VALUES (?)`, req.MerchantPaymentID)
+		s.mu.Unlock()
+		s.complete(req, merchant, brand)
+		writeErr(w, 502, "BAD_GATEWAY", "bad gateway")
+		return
 	}
 	p, status, code := s.complete(req, merchant, brand)
 	switch {
