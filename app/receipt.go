@@ -89,6 +89,16 @@ func (l *layout) pair(label, value string) {
 	l.lines = append(l.lines, strings.Repeat(" ", l.width-DisplayWidth(value))+value)
 }
 
+// SlipLabel is a slip number as printed: a practice one carries the
+// practice mark, so it can never be taken on paper for a real one (the
+// practice counter runs on its own and repeats the real numbers).
+func (t *Terminal) SlipLabel(x store.Txn) string {
+	if x.Practice {
+		return t.tr.T("receipt.practice_slip", "No", x.SlipNo)
+	}
+	return x.SlipNo
+}
+
 // Slip lays out a transaction's slip. orig is the payment a cancel or
 // refund reverses.
 func (t *Terminal) Slip(txn store.Txn, orig *store.Txn, c Copy, reprint bool) []string {
@@ -105,7 +115,7 @@ func (t *Terminal) Slip(txn store.Txn, orig *store.Txn, c Copy, reprint bool) []
 	l.rule()
 	l.line(t.cfg.MerchantName)
 	l.pair(tr.T("receipt.terminal"), t.cfg.TerminalID)
-	l.pair(tr.T("txn.slip"), txn.SlipNo)
+	l.pair(tr.T("txn.slip"), t.SlipLabel(txn))
 	l.pair(tr.T("txn.at"), txn.At.In(JST).Format("2006/01/02 15:04:05"))
 	l.pair(tr.T("receipt.kind"), tr.T("txn.kind."+txn.Kind))
 	l.pair(tr.T("receipt.brand"), txn.Brand)
@@ -116,7 +126,7 @@ func (t *Terminal) Slip(txn store.Txn, orig *store.Txn, c Copy, reprint bool) []
 		l.pair(tr.T("txn.payment_id"), txn.PaymentID)
 	}
 	if orig != nil {
-		l.pair(tr.T("receipt.original_slip"), orig.SlipNo)
+		l.pair(tr.T("receipt.original_slip"), t.SlipLabel(*orig))
 		l.pair(tr.T("receipt.original_at"), orig.At.In(JST).Format("2006/01/02 15:04:05"))
 	}
 	l.rule()
@@ -196,7 +206,7 @@ func (t *Terminal) TotalsReport(tot center.Totals, txns []store.Txn, detail Deta
 		l.rule()
 		l.center(tr.T("report.details"))
 		for _, x := range txns {
-			at := x.At.In(JST).Format("01/02 15:04") + " " + x.SlipNo + " "
+			at := x.At.In(JST).Format("01/02 15:04") + " " + t.SlipLabel(x) + " "
 			switch {
 			case x.State == store.StateFailed && x.Reversed:
 				// Counted by the center as a sale and its cancel.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"sort"
+	"time"
 
 	"codepay/app/center"
 	"codepay/i18n"
@@ -17,26 +18,34 @@ import (
 // the two disagree the report says so, with both figures, and is never
 // printed as if it were fine.
 
-// settledByCancel are the codes of a payment the terminal cancelled after
-// its outcome was unknown: the center may hold it (as reversed) or not.
-func settledByCancel(code string) bool { return code == "Q1ET002C" || code == "Q1ET002D" }
+// cancelCodes are the codes of a payment cancelled after its outcome was
+// unknown (or found cancelled by the center): the center may hold it (as
+// reversed, counted as 売上 and 取消) or not.
+var cancelCodes = []string{"Q1ET002C", "Q1ET002D", "Q1ET0009"}
+
+// reversalWindow is how far back such payments are checked: a late
+// payment reaches the center within minutes, never days.
+const reversalWindow = 72 * time.Hour
 
 // markReversed asks the center about each payment cancelled after an
-// unknown outcome and records whether it holds it reversed; txns are
-// updated in place. Practice never reached the center.
-func (t *Terminal) markReversed(ctx context.Context, txns []store.Txn) {
-	for i := range txns {
-		x := &txns[i]
-		if x.Practice || x.Kind != store.KindPayment || x.State != store.StateFailed || x.Reversed || !settledByCancel(x.ErrorCode) {
-			continue
-		}
+// unknown outcome and not yet known to be reversed, and records those the
+// center holds, accepted by the end of the period it just reported
+// (periodTo): they join the open period, even when an earlier 日計 closed
+// them before the late payment reached the center. Later ones wait for
+// the next report, where the center counts them.
+func (t *Terminal) markReversed(ctx context.Context, periodTo int64) {
+	list, err := t.store.ReversalCandidates(ctx, cancelCodes, t.cfg.Now().Add(-reversalWindow))
+	if err != nil {
+		return
+	}
+	for _, x := range list {
 		p, err := t.center.GetPayment(ctx, x.CenterID)
 		if err != nil {
-			continue // unknown: the check below will show any difference
+			continue // not there (yet), or no answer: the check below shows any difference
 		}
-		if p.Status == center.StatusFailed || p.Status == center.StatusCanceled {
-			if t.store.SetReversed(ctx, x.ID, true) == nil {
-				x.Reversed = true
+		if (p.Status == center.StatusFailed || p.Status == center.StatusCanceled) && (periodTo == 0 || p.AcceptedAt <= periodTo) {
+			if err := t.store.SetReversed(ctx, x.ID); err != nil {
+				t.cfg.Log.Warn("a reversed payment could not be recorded", "slip", x.SlipNo, "err", err)
 			}
 		}
 	}

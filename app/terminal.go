@@ -648,3 +648,10 @@ type (
 	Txn    = store.Txn
 	Report = store.Report
 )
+
+// Transaction kinds, for the screens.
+const (
+	KindPayment = store.KindPayment
+	KindCancel  = store.KindCancel
+	KindRefund  = store.KindRefund
+)

@@ -68,6 +68,12 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	}
 	if !practice {
 		t.noteCenter(nil)
+		// The lines are read after the center's figures, once the payments
+		// it holds as reversed are known, so both cover the same period.
+		t.markReversed(ctx, tot.PeriodTo)
+		if details, err = t.store.Details(ctx, false, upTo); err != nil {
+			return t.fail(op, "QRNE0105")
+		}
 	}
 	crashPoint("after_totals")
 	body, _ := json.Marshal(tot)
@@ -96,9 +102,6 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	}
 	if details == nil {
 		details = []store.Txn{} // checked against the figures, even when empty
-	}
-	if !practice {
-		t.markReversed(ctx, details)
 	}
 	printed := t.cfg.Now()
 	lines := t.TotalsReport(tot, details, DetailFull, practice, false, printed)
@@ -156,6 +159,7 @@ func (t *Terminal) settleDaily(ctx context.Context) error {
 		}
 		return err
 	}
+	t.markReversed(ctx, tot.PeriodTo)
 	body, _ := json.Marshal(tot)
 	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: "QR", Body: string(body), At: t.cfg.Now(), Practice: false}
 	return t.store.SaveDaily(ctx, rep, upTo)

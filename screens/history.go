@@ -15,13 +15,28 @@ import (
 // chooseScreen is the 業務再印字 history list: tap a transaction, then [OK].
 func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.CanvasObject {
 	var chosen int64
+	// Payments that a cancel or refund in the list reverses are marked.
+	reversedBy := map[int64]string{}
+	for _, t := range s.Choices {
+		if t.OriginalID != 0 {
+			reversedBy[t.OriginalID] = t.Kind
+		}
+	}
 	list := widget.NewList(
 		func() int { return len(s.Choices) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			t := s.Choices[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s  %s  %s  %s", t.SlipNo, t.At.In(app.JST).Format("01/02 15:04"),
-				tr.T("txn.kind."+t.Kind), t.Brand, i18n.Yen(t.Amount)))
+			amount := t.Amount
+			if t.Kind != app.KindPayment {
+				amount = -amount // a cancel or refund takes money back
+			}
+			line := fmt.Sprintf("%s  %s  %s  %s  %s", slipLabel(tr, t), t.At.In(app.JST).Format("01/02 15:04"),
+				tr.T("txn.kind."+t.Kind), t.Brand, i18n.Yen(amount))
+			if k, ok := reversedBy[t.ID]; ok {
+				line += "  " + tr.T("reprint.reversed."+k)
+			}
+			o.(*widget.Label).SetText(line)
 		})
 	list.OnSelected = func(i widget.ListItemID) { chosen = s.Choices[i].ID }
 	ok := once(func() {})

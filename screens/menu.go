@@ -228,7 +228,7 @@ func (m *menuUI) unsettledList(tr *i18n.Localizer) fyne.CanvasObject {
 	}
 	col := container.NewVBox()
 	for _, x := range list {
-		col.Add(widget.NewLabel(fmt.Sprintf("%s  %s  %s  %s  %s  %s", x.SlipNo, x.At.In(app.JST).Format("01/02 15:04:05"),
+		col.Add(widget.NewLabel(fmt.Sprintf("%s  %s  %s  %s  %s  %s", slipLabel(tr, x), x.At.In(app.JST).Format("01/02 15:04:05"),
 			tr.T("txn.kind."+x.Kind), x.Brand, i18n.Yen(x.Amount), x.ErrorCode)))
 	}
 	if len(list) == 0 {

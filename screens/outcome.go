@@ -17,7 +17,7 @@ func doneScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
 	}
 	objs := []fyne.CanvasObject{heading(title)}
 	if s.Txn != nil {
-		objs = append(objs, heading(i18n.Yen(s.Txn.Amount)), centred(s.Txn.Brand+"  "+tr.T("txn.slip")+" "+s.Txn.SlipNo))
+		objs = append(objs, heading(i18n.Yen(s.Txn.Amount)), centred(s.Txn.Brand+"  "+tr.T("txn.slip")+" "+slipLabel(tr, *s.Txn)))
 	}
 	objs = append(objs, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))))
 	return screen(objs...)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -166,13 +167,44 @@ func (s *DB) Details(ctx context.Context, practice bool, upTo int64) ([]Txn, err
 	return scanTxns(rows)
 }
 
-// SetReversed records whether the center holds a failed payment as reversed.
-func (s *DB) SetReversed(ctx context.Context, id int64, reversed bool) error {
-	_, err := s.exec(ctx, `UPDATE txns SET reversed=? WHERE id=?`, reversed, id)
+// SetReversed records that the center holds a failed payment as reversed.
+// It goes into the open period (out of an earlier 日計, if one closed it
+// before the center had it): it counts where the center counts it.
+func (s *DB) SetReversed(ctx context.Context, id int64) error {
+	_, err := s.exec(ctx, `UPDATE txns SET reversed=1, closed_seq=NULL WHERE id=?`, id)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrWrite, err)
 	}
 	return nil
+}
+
+// ReversalCandidates are the real payments that failed with one of codes
+// (cancelled after an unknown outcome) since a time, not yet known to be
+// reversed at the center, closed or not.
+func (s *DB) ReversalCandidates(ctx context.Context, codes []string, since time.Time) ([]Txn, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	q := `SELECT ` + txnCols + ` FROM txns WHERE kind='payment' AND state='failed' AND reversed=0 AND practice=0 AND error_code IN (?` + strings.Repeat(",?", len(codes)-1) + `) ORDER BY id`
+	args := make([]any, len(codes))
+	for i, c := range codes {
+		args[i] = c
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	all, err := scanTxns(rows)
+	if err != nil {
+		return nil, err
+	}
+	var out []Txn
+	for _, x := range all {
+		if !x.At.Before(since) {
+			out = append(out, x)
+		}
+	}
+	return out, nil
 }
 
 // Find finds a completed transaction by slip number or 加盟店取引番号 (the
