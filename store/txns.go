@@ -2,10 +2,10 @@ package store
 
 import (
 	"context"
-	"strings"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
