@@ -561,3 +561,36 @@ func TestStartupFaultIsShownOnScreen(t *testing.T) {
 	}
 	shot(t, w, "fault_config")
 }
+
+// The cancel confirmation leaves out an empty 加盟店取引番号 (as the slip
+// does); the reprint list shows what a cancel takes back with a minus and
+// marks the payment it cancelled; practice slips carry the mark.
+func TestConfirmAndReprintListDetails(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.Resize(kiosk)
+	drain()
+	pay := &store.Txn{ID: 1, Kind: store.KindPayment, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at}
+	u.render(app.State{Phase: app.PhaseConfirm, Op: app.OpRefund, Amount: 1980, Original: pay})
+	if s := texts(u.body); strings.Contains(s, "加盟店取引番号") || !strings.Contains(s, "00012") {
+		t.Fatalf("confirmation: %s", s)
+	}
+	cancel := store.Txn{ID: 2, Kind: store.KindCancel, SlipNo: "00013", OriginalID: 1, Brand: "PayPay", Amount: 1980, At: at}
+	practice := store.Txn{ID: 3, Kind: store.KindPayment, SlipNo: "00001", Brand: "d払い", Amount: 100, At: at, Practice: true}
+	u.render(app.State{Phase: app.PhaseChoose, Op: app.OpReprint, Choices: []store.Txn{practice, cancel, *pay}})
+	var lines []string
+	for _, o := range test.LaidOutObjects(u.body) {
+		if l, ok := o.(*widget.Label); ok {
+			lines = append(lines, l.Text)
+		}
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{"-¥1,980", "［取消済］", "練00001"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("reprint list lacks %q:\n%s", want, all)
+		}
+	}
+}
