@@ -101,6 +101,7 @@ func (t *Terminal) batchTotals(ctx context.Context, op *operation, daily, practi
 	var mismatch *Mismatch
 	for i, svc := range t.Services() {
 		sub := *op
+		sub.part = true
 		// The id the center sees must be plain ASCII whatever the
 		// service's name: QR, then S1, S2... in configured order.
 		key := "QR"
@@ -121,7 +122,7 @@ func (t *Terminal) batchTotals(ctx context.Context, op *operation, daily, practi
 		part := BatchPart{Service: svc.Name(), Totals: *res.Totals}
 		if svc.Name() == "QR" {
 			qr = res.Totals
-			part.Details = t.State().Details
+			part.Details = res.details
 			mismatch = res.Mismatch
 		}
 		parts = append(parts, part)

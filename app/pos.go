@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"codepay/app/center"
+	"codepay/store"
 )
 
 // Operations of the POS link (pos-link.md section 4.1).
@@ -126,6 +127,8 @@ type Result struct {
 	// Mismatch is set on a totals result whose figures and 取引明細
 	// disagree: the report is not fine, and says where.
 	Mismatch *Mismatch `json:"mismatch,omitempty"`
+	// details are a totals report's lines, for a batch that shows it.
+	details []store.Txn
 }
 
 // Reply carries events and results back to the POS that asked (the serial

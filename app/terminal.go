@@ -179,6 +179,8 @@ type operation struct {
 	sales  chan salesStep
 	// dismissed is a tap on the outcome that came before the operation ended.
 	dismissed bool
+	// part is a part of a batch: its report is not put on screen alone.
+	part bool
 }
 
 // New builds the terminal. The reader and camera may be shared with nothing else.

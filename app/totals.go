@@ -109,10 +109,12 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	if mismatch != nil {
 		t.cfg.Log.Error("a report's figures and its lines disagree", "id", req.ID, "diff", mismatch.Lines)
 	}
-	t.update(func(s *State) {
-		*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: details, ReportAt: printed, Practice: practice, Status: s.Status, Mismatch: mismatch}
-	})
-	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}, Mismatch: mismatch}
+	if !op.part {
+		t.update(func(s *State) {
+			*s = State{Phase: PhaseReport, Op: req.Op, RequestID: req.ID, Receipt: lines, Totals: &tot, Details: details, ReportAt: printed, Practice: practice, Status: s.Status, Mismatch: mismatch}
+		})
+	}
+	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}, Mismatch: mismatch, details: details}
 }
 
 // dailyTotals closes the day at the center. When the answer is lost (a

@@ -261,3 +261,14 @@ func tail(s string) string {
 	}
 	return s
 }
+
+// Two runs of possim in the same second must not reuse a request id (the
+// terminal would answer the second run's requests with the first's results).
+func TestPossimRunsNeverShareRequestIDs(t *testing.T) {
+	a, b := NewPOS(io.Discard), NewPOS(io.Discard)
+	ra, err1 := a.Command("ping")
+	rb, err2 := b.Command("ping")
+	if err1 != nil || err2 != nil || ra.ID == rb.ID {
+		t.Fatalf("ids %q and %q (%v %v)", ra.ID, rb.ID, err1, err2)
+	}
+}

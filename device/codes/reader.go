@@ -71,20 +71,21 @@ func NewReader(formats ...Format) *Reader {
 		ean:     oned.NewMultiFormatUPCEANReader(nil),
 		itf:     oned.NewITFReader(),
 		qrDec:   decoder.NewDecoder(),
+		// No CHARACTER_SET hint: a QR code's bytes are read as its ECI
+		// says, and without one the character set is guessed as ZXing
+		// does (UTF-8, Shift_JIS, ISO-8859-1). Forcing UTF-8 turned
+		// Shift_JIS codes (half-width katakana) into U+FFFD.
 		hard: map[gozxing.DecodeHintType]interface{}{
-			gozxing.DecodeHintType_TRY_HARDER:    true,
-			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+			gozxing.DecodeHintType_TRY_HARDER: true,
 		},
 		pure: map[gozxing.DecodeHintType]interface{}{
-			gozxing.DecodeHintType_PURE_BARCODE:  true,
-			gozxing.DecodeHintType_CHARACTER_SET: "UTF-8",
+			gozxing.DecodeHintType_PURE_BARCODE: true,
 		},
 		// 1D codes without TRY_HARDER: 15 rows instead of every row and no
 		// rotated retry; a payment barcode fills the frame's width.
-		oneD: map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_CHARACTER_SET: "UTF-8"},
+		oneD: map[gozxing.DecodeHintType]interface{}{},
 	}
 	r.qrHints = map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_CHARACTER_SET:              "UTF-8",
 		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { r.finders++ }),
 	}
 	for _, f := range formats {
@@ -164,8 +165,9 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		return Result{}, false // nothing like a QR code: the common case at a kiosk
 	}
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
+	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
 	if bm, err := hybrid.GetBlackMatrix(); err == nil {
-		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok {
+		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
 			return text(s), true
 		}
 	}
@@ -198,7 +200,7 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 					return res, true
 				}
 				if bm, err := bin.GetBlackMatrix(); err == nil {
-					if s, ok := sweepQR(bm, r.qrDec, r.hard); ok {
+					if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
 						return text(s), true
 					}
 				}
@@ -218,7 +220,13 @@ func (r *Reader) try(rd gozxing.Reader, bin gozxing.Binarizer, hints map[gozxing
 	if err != nil || res == nil {
 		return Result{}, false
 	}
-	return Result{Text: validUTF8(res.GetText()), Format: Format(res.GetBarcodeFormat().String())}, true
+	text := validUTF8(res.GetText())
+	if strings.ContainsRune(text, utf8.RuneError) {
+		// Bytes its character set could not decode: a code's text is
+		// never silently replaced; no read, and the next frame is the retry.
+		return Result{}, false
+	}
+	return Result{Text: text, Format: Format(res.GetBarcodeFormat().String())}, true
 }
 
 // validUTF8 repairs gozxing's Code128 FNC4 output: extended characters come
