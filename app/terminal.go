@@ -203,6 +203,7 @@ func New(cfg Config, db *store.DB, cl *center.Client, cam camera.Camera, reader 
 	if reader == nil {
 		reader = codes.NewReader()
 	}
+	reader.Stream = true // camera frames: the polarities take turns
 	t := &Terminal{cfg: cfg, store: db, center: cl, cam: cam, reader: reader, tr: i18n.New(cfg.Lang),
 		waiters: map[string][]Reply{}, unstored: map[string]*Result{}}
 	t.state = State{Phase: PhaseRecovering, Status: Status{POS: LinkPanel, Center: LinkUp, Camera: cam.Name()}}

@@ -54,6 +54,11 @@ type Reader struct {
 	oneD    map[gozxing.DecodeHintType]interface{}
 	grey    *image.Gray
 	sharp   *image.Gray
+	inv     *image.Gray // the inverted frame, for light-on-dark codes
+	// Stream says the frames come from a camera: dark-on-light and
+	// light-on-dark codes are looked for on alternate frames (turn).
+	Stream bool
+	turn   bool
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
@@ -130,14 +135,55 @@ func (r *Reader) DecodeImage(img image.Image) (Result, error) {
 
 // Decode reads one grey frame. It returns ErrNotFound when nothing is read.
 func (r *Reader) Decode(g *image.Gray) (Result, error) {
-	src, err := luminance(g)
-	if err != nil {
-		return Result{}, err
+	// On a camera stream the two polarities take turns, frame by frame:
+	// each frame costs one pass, and a code of either kind is read within
+	// two frames (the next frame is the retry). A still gets both.
+	normal, dark := true, true
+	if r.Stream {
+		r.turn = !r.turn
+		normal, dark = r.turn, !r.turn
 	}
+	if normal {
+		src, err := luminance(g)
+		if err != nil {
+			return Result{}, err
+		}
+		if res, ok := r.decodeOnce(g, src); ok {
+			return res, nil
+		}
+	}
+	if dark {
+		// Light on dark (a phone in dark mode): the frame inverted and
+		// binarized afresh. Flipping the black matrix is not the same: the
+		// binarizer takes flat areas for white, so the dark surround would
+		// merge with the finder patterns.
+		if r.inv == nil || r.inv.Rect != g.Rect {
+			r.inv = image.NewGray(g.Rect)
+		}
+		w := g.Rect.Dx()
+		for y := 0; y < g.Rect.Dy(); y++ {
+			row, out := g.Pix[y*g.Stride:y*g.Stride+w], r.inv.Pix[y*r.inv.Stride:y*r.inv.Stride+w]
+			for x, v := range row {
+				out[x] = 255 - v
+			}
+		}
+		isrc, err := luminance(r.inv)
+		if err != nil {
+			return Result{}, err
+		}
+		if res, ok := r.decodeOnce(r.inv, isrc); ok {
+			return res, nil
+		}
+	}
+	return Result{}, ErrNotFound
+}
+
+// decodeOnce reads one polarity of a frame: QR first, then the 1D codes.
+func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result, bool) {
 	hybrid := gozxing.NewHybridBinarizer(src)
 	if r.formats[QR] {
 		if res, ok := r.decodeQR(g, src, hybrid); ok {
-			return res, nil
+			return res, true
 		}
 	}
 	for _, one := range []struct {
@@ -148,10 +194,10 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 			continue
 		}
 		if res, ok := r.try(one.rd, hybrid, r.oneD); ok && Format(res.Format) == one.f {
-			return res, nil
+			return res, true
 		}
 	}
-	return Result{}, ErrNotFound
+	return Result{}, false
 }
 
 // decodeQR is the fast pass (hybrid binarizer, as ZXing) and, only when it
@@ -164,6 +210,12 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 	if r.finders < 3 {
 		return Result{}, false // nothing like a QR code: the common case at a kiosk
 	}
+	return r.retryQR(g, src, hybrid)
+}
+
+// retryQR is what is tried on a frame where finder patterns showed but the
+// fast pass read nothing.
+func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
 	if bm, err := hybrid.GetBlackMatrix(); err == nil {

@@ -153,21 +153,28 @@ func TestSyntheticFramesAreRead(t *testing.T) {
 func BenchmarkDecodeSyntheticFrames(b *testing.B) {
 	for _, size := range [][2]int{{640, 480}, {1280, 720}} {
 		frames, _ := synthSet(b, size[0], size[1])
-		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
-			r := NewReader()
-			var per []time.Duration
-			for b.Loop() {
-				for _, f := range frames {
-					start := time.Now()
-					r.Decode(f)
-					per = append(per, time.Since(start))
-				}
+		for _, stream := range []bool{false, true} {
+			name := fmt.Sprintf("%dx%d", size[0], size[1])
+			if stream {
+				name += "-stream"
 			}
-			sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
-			b.ReportMetric(float64(per[len(per)/2].Microseconds())/1000, "median-ms")
-			b.ReportMetric(float64(per[len(per)*95/100].Microseconds())/1000, "p95-ms")
-			b.ReportMetric(0, "ns/op")
-		})
+			b.Run(name, func(b *testing.B) {
+				r := NewReader()
+				r.Stream = stream
+				var per []time.Duration
+				for b.Loop() {
+					for _, f := range frames {
+						start := time.Now()
+						r.Decode(f)
+						per = append(per, time.Since(start))
+					}
+				}
+				sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
+				b.ReportMetric(float64(per[len(per)/2].Microseconds())/1000, "median-ms")
+				b.ReportMetric(float64(per[len(per)*95/100].Microseconds())/1000, "p95-ms")
+				b.ReportMetric(0, "ns/op")
+			})
+		}
 	}
 }
 

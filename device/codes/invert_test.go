@@ -1,0 +1,87 @@
+package codes
+
+import (
+	"image"
+	"os"
+	"strings"
+	"testing"
+)
+
+func inverted(g *image.Gray) *image.Gray {
+	out := image.NewGray(g.Rect)
+	for i, v := range g.Pix {
+		out.Pix[i] = 255 - v
+	}
+	return out
+}
+
+// A phone in dark mode shows its code light on dark. Every photo that reads
+// must read as well inverted, with the same text; the photos without a
+// code stay without one.
+func TestInvertedCodesReadAsWellAsNormalOnes(t *testing.T) {
+	r := NewReader()
+	for _, set := range []string{"qrcode-1", "qrcode-2", "qrcode-3", "qrcode-4", "qrcode-5", "qrcode-6", "falsepositives-2"} {
+		imgs, files := loadSet(t, set)
+		normal, inv := 0, 0
+		for i, g := range imgs {
+			want, _ := os.ReadFile(strings.TrimSuffix(files[i], ".png") + ".txt")
+			a, errA := r.Decode(g)
+			b, errB := r.Decode(inverted(g))
+			if errA == nil && a.Text == string(want) {
+				normal++
+			}
+			if errB == nil && b.Text == string(want) {
+				inv++
+			}
+			if errB == nil && b.Text != string(want) {
+				t.Errorf("%s inverted: wrong text %q", files[i], b.Text)
+			}
+		}
+		t.Logf("%s: %d normal, %d inverted, of %d", set, normal, inv, len(imgs))
+		if inv < normal {
+			t.Errorf("%s: inverted %d < normal %d", set, inv, normal)
+		}
+	}
+}
+
+// Generated codes in dark mode: clean, and at 2 px a module.
+func TestInvertedGeneratedCodes(t *testing.T) {
+	r := NewReader()
+	for _, text := range []string{"900081818800123456789012", EncodeJPQR("31589921", "3158992100123456789")} {
+		img, err := Encode(text, QR, 300)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err := r.Decode(inverted(img)); err != nil || res.Text != text {
+			t.Errorf("%q inverted: %v %q", text, err, res.Text)
+		}
+	}
+}
+
+// On a camera stream the polarities take turns: a code of either kind is
+// read within two frames, and an empty frame costs one pass.
+func TestStreamReadsBothPolaritiesWithinTwoFrames(t *testing.T) {
+	frames, want := synthSet(t, 640, 480)
+	r := NewReader()
+	r.Stream = true
+	for i, f := range frames {
+		if want[i] == "" {
+			continue
+		}
+		single := NewReader()
+		if res, err := single.Decode(f); err != nil || res.Text != want[i] {
+			continue // not read as a still either: not this test's business
+		}
+		for _, img := range []*image.Gray{f, inverted(f)} {
+			got := ""
+			for n := 0; n < 2 && got == ""; n++ {
+				if res, err := r.Decode(img); err == nil {
+					got = res.Text
+				}
+			}
+			if got != want[i] {
+				t.Errorf("frame %d: %q within two frames, want %q", i, got, want[i])
+			}
+		}
+	}
+}
