@@ -34,6 +34,26 @@ type DB struct {
 
 	faultMu sync.Mutex
 	fault   error // a write fault a test has injected (a full disk)
+	// clean is true when the last run closed the file cleanly and nothing
+	// touched it since (CleanStart).
+	clean bool
+}
+
+// CleanStart tells whether the last run closed the store cleanly and the
+// file is as it left it (same size and modification time). Otherwise (a
+// power failure, a crash, a file changed from outside) the whole file must
+// be checked before it is written to.
+func (s *DB) CleanStart() bool { return s.clean }
+
+func cleanPath(path string) string { return path + ".clean" }
+
+// fileStamp identifies the database file's state: size and modification time.
+func fileStamp(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d %d", st.Size(), st.ModTime().UnixNano())
 }
 
 // ErrCorrupt means the file is not a database this terminal can use; it is
@@ -110,7 +130,12 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
+	// The clean mark is read and removed before anything else: from now on
+	// until Close, a stop is not clean.
+	stamp, _ := os.ReadFile(cleanPath(path))
+	os.Remove(cleanPath(path))
 	s := &DB{db: db, path: path}
+	s.clean = len(stamp) > 0 && strings.TrimSpace(string(stamp)) == fileStamp(path) && fileStamp(path+"-wal") == ""
 	if err := s.check(); err != nil {
 		db.Close()
 		return nil, err
@@ -236,8 +261,19 @@ func (s *DB) Verify() error {
 	return nil
 }
 
-// Close closes the file.
-func (s *DB) Close() error { return s.db.Close() }
+// Close closes the file, and marks the stop as clean: everything is
+// checkpointed into the database file, whose size and time are noted, so
+// that the next start can skip the full check.
+func (s *DB) Close() error {
+	_, cerr := s.db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	err := s.db.Close()
+	if cerr == nil && err == nil && s.writeFault() == nil {
+		if stamp := fileStamp(s.path); stamp != "" && fileStamp(s.path+"-wal") == "" {
+			os.WriteFile(cleanPath(s.path), []byte(stamp+"\n"), 0o600)
+		}
+	}
+	return err
+}
 
 // Path is the database file.
 func (s *DB) Path() string { return s.path }
