@@ -232,6 +232,8 @@ type lossy struct {
 	down     atomic.Bool
 	// downAfterLoss takes the center out of reach right after the loss.
 	downAfterLoss bool
+	// refuseNext answers the next POST to a path with 503 MAINTENANCE_MODE.
+	refuseNext atomic.Value
 }
 
 func (l *lossy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -239,6 +241,13 @@ func (l *lossy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		hj, _ := w.(http.Hijacker)
 		c, _, _ := hj.Hijack()
 		c.Close()
+		return
+	}
+	if p, _ := l.refuseNext.Load().(string); p != "" && req.Method == http.MethodPost && strings.Contains(req.URL.Path, p) {
+		l.refuseNext.Store("")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(503)
+		w.Write([]byte(`{"resultInfo":{"code":"MAINTENANCE_MODE","message":"maintenance","codeId":"1"},"data":null}`))
 		return
 	}
 	if p, _ := l.loseNext.Load().(string); p != "" && req.Method == http.MethodPost && strings.Contains(req.URL.Path, p) {
@@ -847,5 +856,27 @@ func TestFaultDamageBehindACleanStopIsFound(t *testing.T) {
 	term.WaitVerified()
 	if f := term.Fault(); f == nil || f.Code != CodeStoreDamaged {
 		t.Fatalf("damage behind a clean stop not found: %+v", f)
+	}
+}
+
+// A 日計 the center refuses closed nothing: nothing stays pending, and the
+// next 日計 covers every payment made meanwhile, adding up.
+func TestFaultRefusedDailyLeavesNothingPending(t *testing.T) {
+	r, l := newLossyRig(t)
+	r.pay("PayPay", 1000, "")
+	l.refuseNext.Store("/totals/daily")
+	if res := r.req(`{"op":"daily_total"}`); res.OK || res.Error.Code != "Q1ET0028" {
+		t.Fatalf("%+v", res.Error)
+	}
+	if _, _, ok, _ := r.db.PendingDaily(context.Background()); ok {
+		t.Fatal("a refused 日計 left a pending close")
+	}
+	r.pay("d払い", 500, "")
+	res := r.req(`{"op":"daily_total"}`)
+	if !res.OK || res.Mismatch != nil || res.Totals.Total.Sales.Amount != 1500 {
+		t.Fatalf("%+v %+v", res.Totals.Total, res.Mismatch)
+	}
+	if h, _ := r.db.History(context.Background(), false, 10); len(h) != 0 {
+		t.Fatalf("%d transactions left open", len(h))
 	}
 }

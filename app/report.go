@@ -33,7 +33,7 @@ const reversalWindow = 72 * time.Hour
 // (periodTo): they join the open period, even when an earlier 日計 closed
 // them before the late payment reached the center. Later ones wait for
 // the next report, where the center counts them.
-func (t *Terminal) markReversed(ctx context.Context, periodTo int64) {
+func (t *Terminal) markReversed(ctx context.Context, periodFrom, periodTo int64) {
 	list, err := t.store.ReversalCandidates(ctx, cancelCodes, t.cfg.Now().Add(-reversalWindow))
 	if err != nil {
 		return
@@ -44,7 +44,10 @@ func (t *Terminal) markReversed(ctx context.Context, periodTo int64) {
 			continue // not there (yet), or no answer: the check below shows any difference
 		}
 		if (p.Status == center.StatusFailed || p.Status == center.StatusCanceled) && (periodTo == 0 || p.AcceptedAt <= periodTo) {
-			if err := t.store.SetReversed(ctx, x.ID); err != nil {
+			// Counted by the center in this period: it joins the open one.
+			// Counted in an earlier, closed period: noted, left where it is.
+			reopen := periodFrom == 0 || p.AcceptedAt > periodFrom
+			if err := t.store.SetReversed(ctx, x.ID, reopen); err != nil {
 				t.cfg.Log.Warn("a reversed payment could not be recorded", "slip", x.SlipNo, "err", err)
 			}
 		}

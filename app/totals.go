@@ -43,13 +43,14 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		} else if upTo, err = t.store.BeginDaily(ctx, mtid); err != nil {
 			return t.fail(op, "QRNE0105") // nothing was asked of the center
 		}
+		resume := ok
 		// The journal's request (a batch's QR part has the batch's id)
 		// remembers which close it asked for.
 		jid := strings.TrimSuffix(req.ID, "-QR")
 		if err := t.store.SetRequestRef(ctx, jid, mtid); err != nil {
 			return t.fail(op, "QRNE0105")
 		}
-		tot, err = t.dailyTotals(ctx, mtid)
+		tot, upTo, err = t.dailyTotals(ctx, mtid, upTo, resume)
 	default:
 		tot, err = t.center.InterimTotals(ctx)
 	}
@@ -70,7 +71,7 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		t.noteCenter(nil)
 		// The lines are read after the center's figures, once the payments
 		// it holds as reversed are known, so both cover the same period.
-		t.markReversed(ctx, tot.PeriodTo)
+		t.markReversed(ctx, tot.PeriodFrom, tot.PeriodTo)
 		if details, err = t.store.Details(ctx, false, upTo); err != nil {
 			return t.fail(op, "QRNE0105")
 		}
@@ -117,31 +118,69 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	return &Result{Type: "result", ID: req.ID, Op: req.Op, OK: true, Totals: &tot, Receipt: &Receipt{Width: t.cfg.ReceiptWidth, Lines: lines}, Mismatch: mismatch, details: details}
 }
 
-// dailyTotals closes the day at the center. When the answer is lost (a
-// time-out, a dropped connection, a 5xx) the close may or may not have
-// happened: the same id is asked for (GET), and sent again if the center
-// has no such close, so the outcome is settled while staff wait.
-func (t *Terminal) dailyTotals(ctx context.Context, mtid string) (center.Totals, error) {
-	tot, err := t.center.DailyTotals(ctx, mtid)
-	ce, ok := center.AsError(err)
-	if err == nil || !ok || !ce.Unknown {
-		return tot, err
+// dailyTotals closes the day at the center under mtid, covering the
+// transactions numbered up to upTo; it returns the close and what it
+// covers. When the answer is lost (a time-out, a dropped connection, a
+// 5xx) the close may or may not have happened: the same id is asked for
+// (GET), and sent again if the center has no such close, so the outcome is
+// settled while staff wait. resume is a close an earlier 日計 sent whose
+// answer was lost: asked for first. A close that happens only now covers
+// everything numbered so far; a definite refusal closed nothing and
+// leaves nothing pending.
+func (t *Terminal) dailyTotals(ctx context.Context, mtid string, upTo int64, resume bool) (center.Totals, int64, error) {
+	// closeNow sends the close, first moving the pending 日計's watermark
+	// to now: a close made now covers what was paid meanwhile.
+	closeNow := func() (center.Totals, error) {
+		if resume {
+			u, err := t.store.BeginDaily(ctx, mtid)
+			if err != nil {
+				return center.Totals{}, err
+			}
+			upTo = u
+		}
+		return t.center.DailyTotals(ctx, mtid)
 	}
+	var tot center.Totals
+	var err error
+	if resume {
+		g, gerr := t.center.GetDailyTotals(ctx, mtid)
+		if gerr == nil {
+			return g, upTo, nil // the earlier 日計 did close the day
+		}
+		if ge, ok := center.AsError(gerr); !ok || ge.HTTPStatus != 404 {
+			return g, upTo, gerr // still no answer: the outcome stays unknown
+		}
+	}
+	tot, err = closeNow()
+	ce, ok := center.AsError(err)
+	if err == nil {
+		return tot, upTo, nil
+	}
+	if !ok || !ce.Unknown {
+		if ok {
+			// Refused: nothing was closed, nothing is pending.
+			if cerr := t.store.ClearPendingDaily(ctx); cerr != nil {
+				t.cfg.Log.Warn("pending 日計 not cleared", "err", cerr)
+			}
+		}
+		return tot, upTo, err
+	}
+	resume = true
 	for attempt := 0; attempt < 2; attempt++ {
 		if g, gerr := t.center.GetDailyTotals(ctx, mtid); gerr == nil {
-			return g, nil
+			return g, upTo, nil
 		} else if ge, ok := center.AsError(gerr); ok && ge.HTTPStatus == 404 {
-			if p, perr := t.center.DailyTotals(ctx, mtid); perr == nil {
-				return p, nil
+			if p, perr := closeNow(); perr == nil {
+				return p, upTo, nil
 			}
 		}
 		select {
 		case <-ctx.Done():
-			return tot, err
+			return tot, upTo, err
 		case <-time.After(500 * time.Millisecond):
 		}
 	}
-	return tot, err
+	return tot, upTo, err
 }
 
 // settleDaily stores the close of a 日計 whose answer was lost, when the
@@ -161,7 +200,7 @@ func (t *Terminal) settleDaily(ctx context.Context) error {
 		}
 		return err
 	}
-	t.markReversed(ctx, tot.PeriodTo)
+	t.markReversed(ctx, tot.PeriodFrom, tot.PeriodTo)
 	body, _ := json.Marshal(tot)
 	rep := &store.Report{Seq: tot.SequenceNo, MerchantTotalsID: mtid, Service: "QR", Body: string(body), At: t.cfg.Now(), Practice: false}
 	return t.store.SaveDaily(ctx, rep, upTo)

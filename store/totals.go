@@ -91,6 +91,16 @@ func (s *DB) BeginDaily(ctx context.Context, mtid string) (int64, error) {
 	return upTo, nil
 }
 
+// ClearPendingDaily forgets a pending 日計 that the center refused (it
+// closed nothing).
+func (s *DB) ClearPendingDaily(ctx context.Context) error {
+	_, err := s.exec(ctx, `DELETE FROM settings WHERE key=?`, settingPendingDaily)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrWrite, err)
+	}
+	return nil
+}
+
 // DailyByID reads the stored 日計 of a merchantTotalsId.
 func (s *DB) DailyByID(ctx context.Context, mtid string) (Report, error) {
 	var r Report

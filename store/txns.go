@@ -168,10 +168,14 @@ func (s *DB) Details(ctx context.Context, practice bool, upTo int64) ([]Txn, err
 }
 
 // SetReversed records that the center holds a failed payment as reversed.
-// It goes into the open period (out of an earlier 日計, if one closed it
-// before the center had it): it counts where the center counts it.
-func (s *DB) SetReversed(ctx context.Context, id int64) error {
-	_, err := s.exec(ctx, `UPDATE txns SET reversed=1, closed_seq=NULL WHERE id=?`, id)
+// With reopen it goes into the open period (out of an earlier 日計 that
+// closed it before the center had it): it counts where the center counts it.
+func (s *DB) SetReversed(ctx context.Context, id int64, reopen bool) error {
+	q := `UPDATE txns SET reversed=1 WHERE id=?`
+	if reopen {
+		q = `UPDATE txns SET reversed=1, closed_seq=NULL WHERE id=?`
+	}
+	_, err := s.exec(ctx, q, id)
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrWrite, err)
 	}
