@@ -265,8 +265,12 @@ func (l *lossy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	l.proxy.ServeHTTP(w, req)
 }
 
-func newLossyRig(t *testing.T) (*rig, *lossy) {
-	r := newRig(t, center.SimOptions{})
+func newLossyRig(t *testing.T, opts ...center.SimOptions) (*rig, *lossy) {
+	var opt center.SimOptions
+	if len(opts) > 0 {
+		opt = opts[0]
+	}
+	r := newRig(t, opt)
 	u, _ := url.Parse(r.url)
 	l := &lossy{proxy: httputil.NewSingleHostReverseProxy(u)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -687,7 +691,7 @@ func TestFaultRandomOperationsReportsAddUp(t *testing.T) {
 	}
 	t.Logf("seed %d (CODEPAY_SEED=%d to run it again)", seed, seed)
 	rng := rand.New(rand.NewPCG(seed, 12))
-	r := newRig(t, center.SimOptions{SlowDelay: 2500 * time.Millisecond, UnsettledFor: time.Second})
+	r, l := newLossyRig(t, center.SimOptions{SlowDelay: 2500 * time.Millisecond, UnsettledFor: time.Second})
 	ctx := context.Background()
 	brands := []string{"PayPay", "d払い", "au PAY", "楽天ペイ"}
 	var paidSlips []string
@@ -776,7 +780,19 @@ func TestFaultRandomOperationsReportsAddUp(t *testing.T) {
 		case k == 18:
 			report("interim_total")
 		default:
-			report("daily_total")
+			switch rng.IntN(4) {
+			case 0: // the center closes the day but its answer is lost
+				l.loseNext.Store("/totals/daily")
+			case 1: // the center refuses the close
+				l.refuseNext.Store("/totals/daily")
+			}
+			res := send(`{"op":"daily_total"}`)
+			if res.OK {
+				if res.Mismatch != nil {
+					t.Fatalf("daily_total: figures and lines disagree: %v", res.Mismatch.Lines)
+				}
+				paidSlips = nil
+			}
 		}
 	}
 	time.Sleep(1100 * time.Millisecond)
