@@ -504,6 +504,10 @@ func unknownCode(code string) bool {
 	return false
 }
 
+// OutcomeUnknown tells whether an error code leaves the outcome unknown
+// (the screens show it in its own colour: the money may have moved).
+func OutcomeUnknown(code string) bool { return unknownCode(code) }
+
 // CodeNotRecorded is the center's answer that could not be written down:
 // the money may have moved, so it is an unknown outcome for the POS.
 const CodeNotRecorded = "QRNE0206"

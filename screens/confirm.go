@@ -27,7 +27,7 @@ func confirmScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.Can
 	}
 	act := once(func() {})
 	buttons := container.NewHBox(
-		bigButton(tr.T("result.close"), func() { act(); answer(0) }),
+		secondaryButton(tr.T("result.close"), func() { act(); answer(0) }),
 		bigButton(tr.T("result.ok"), func() { act(); answer(1) }),
 	)
 	return screen(heading(tr.T("confirm.title")), centred(tr.T("confirm.lead")), container.NewCenter(form), container.NewCenter(buttons))

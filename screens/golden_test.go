@@ -151,6 +151,11 @@ func TestScreensRenderAsGoldens(t *testing.T) {
 			u.render(c.state)
 			test.AssertRendersToMarkup(t, filepath.Join("states", c.name+".xml"), w.Canvas())
 			shot(t, w, c.name)
+			for _, size := range []fyne.Size{kiosk, fyne.NewSize(1024, 600)} {
+				w.Resize(size)
+				checkTargets(t, w, size)
+			}
+			w.Resize(kiosk)
 			if c.name == "error_Q1ET0006" {
 				// Readable at the small kiosk size too.
 				w.Resize(fyne.NewSize(1024, 600))
@@ -402,6 +407,9 @@ func TestMenuPagesRenderAsGoldens(t *testing.T) {
 			u.menu.show(c.page)
 			test.AssertRendersToMarkup(t, filepath.Join("menu", c.name+".xml"), w.Canvas())
 			shot(t, w, "menu_page_"+c.name)
+			checkTargets(t, w, kiosk)
+			w.Resize(fyne.NewSize(1024, 600))
+			checkTargets(t, w, fyne.NewSize(1024, 600))
 		})
 	}
 }
@@ -591,6 +599,20 @@ func TestConfirmAndReprintListDetails(t *testing.T) {
 	for _, want := range []string{"-¥1,980", "［取消済］", "練00001"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("reprint list lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// checkTargets fails for a tappable object smaller than 48x48 px.
+func checkTargets(t *testing.T, w fyne.Window, size fyne.Size) {
+	t.Helper()
+	for _, o := range test.LaidOutObjects(w.Content()) {
+		b, ok := o.(*widget.Button)
+		if !ok || !b.Visible() || b.Text == "" {
+			continue
+		}
+		if s := b.Size(); s.Width < theme.MinTarget || s.Height < theme.MinTarget {
+			t.Errorf("at %vx%v the button %q is %vx%v, under 48x48", size.Width, size.Height, b.Text, s.Width, s.Height)
 		}
 	}
 }

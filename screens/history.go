@@ -41,7 +41,7 @@ func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.Canv
 	list.OnSelected = func(i widget.ListItemID) { chosen = s.Choices[i].ID }
 	ok := once(func() {})
 	buttons := container.NewHBox(
-		bigButton(tr.T("result.close"), func() { ok(); answer(0) }),
+		secondaryButton(tr.T("result.close"), func() { ok(); answer(0) }),
 		bigButton(tr.T("result.ok"), func() {
 			if chosen != 0 {
 				ok()

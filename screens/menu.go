@@ -123,7 +123,7 @@ func (m *menuUI) passwordPage(tr *i18n.Localizer) fyne.CanvasObject {
 			m.u.refresh()
 		}
 	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
-	buttons := container.NewHBox(bigButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), login))
+	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), login))
 	return screen(heading(tr.T("menu.password")), entry, msg, container.NewCenter(pad), container.NewCenter(buttons))
 }
 
@@ -167,7 +167,7 @@ func (m *menuUI) setPasswordPage(tr *i18n.Localizer) fyne.CanvasObject {
 			m.u.refresh()
 		}
 	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
-	buttons := container.NewHBox(bigButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), ok))
+	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), ok))
 	return screen(heading(title), entry, centred(m.message), container.NewCenter(pad), container.NewCenter(buttons))
 }
 
@@ -234,7 +234,7 @@ func (m *menuUI) unsettledList(tr *i18n.Localizer) fyne.CanvasObject {
 	if len(list) == 0 {
 		col.Add(centred(tr.T("unsettled.none")))
 	}
-	back := container.NewCenter(bigButton(tr.T("menu.back"), func() { m.show(pageQR) }))
+	back := container.NewCenter(secondaryButton(tr.T("menu.back"), func() { m.show(pageQR) }))
 	return container.NewBorder(container.NewVBox(heading(tr.T("menu.unsettled")), centred(tr.T("unsettled.lead"))), back, nil, nil, container.NewVScroll(col))
 }
 
@@ -271,7 +271,7 @@ func (m *menuUI) confirmOp(tr *i18n.Localizer) fyne.CanvasObject {
 		m.page = m.back
 		m.run(op)
 	})
-	buttons := container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(m.back) }), bigButton(tr.T("result.ok"), ok))
+	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), func() { m.show(m.back) }), bigButton(tr.T("result.ok"), ok))
 	lead := tr.T("menu.confirm_one")
 	switch {
 	case selected:
@@ -308,7 +308,7 @@ func (m *menuUI) dailyList(tr *i18n.Localizer) fyne.CanvasObject {
 			m.u.term.ShowDailyReprint(context.Background(), chosen, app.DetailFull)
 		}
 	}
-	buttons := container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), func() { m.show(pageQR) }), bigButton(tr.T("result.ok"), ok)))
+	buttons := container.NewCenter(container.NewHBox(secondaryButton(tr.T("result.close"), func() { m.show(pageQR) }), bigButton(tr.T("result.ok"), ok)))
 	top := heading(tr.T("menu.daily_reprint_choose"))
 	if len(reps) == 0 {
 		return screen(top, centred(tr.T("menu.daily_reprint_empty")), buttons)

@@ -9,26 +9,32 @@ import (
 	"codepay/i18n"
 )
 
-// doneScreen is the outcome of a completed payment, cancel or refund.
+// doneScreen is the outcome of a completed payment, cancel or refund: the
+// success band, the amount, the brand.
 func doneScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
 	title := tr.T("pay.done")
 	if s.Op == app.OpRefund {
 		title = tr.T("refund.done")
 	}
-	objs := []fyne.CanvasObject{heading(title)}
+	objs := []fyne.CanvasObject{stateBand(kindSuccess, title)}
 	if s.Txn != nil {
-		objs = append(objs, heading(i18n.Yen(s.Txn.Amount)), centred(s.Txn.Brand+"  "+tr.T("txn.slip")+" "+slipLabel(tr, *s.Txn)))
+		objs = append(objs, amountText(s.Txn.Amount), brandBadge(s.Txn.Brand), centred(tr.T("txn.slip")+" "+slipLabel(tr, *s.Txn)))
 	}
 	objs = append(objs, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))))
 	return screen(objs...)
 }
 
-// errorScreen shows an error of the manual's table: the code, the message,
-// the staff's remedy and [×].
+// errorScreen shows an error of the manual's table: the band in the error
+// colour (or the unknown-outcome colour: the money may have moved), the
+// code, the message, the staff's remedy and [×].
 func errorScreen(tr *i18n.Localizer, s app.State, dismiss func()) fyne.CanvasObject {
+	band := stateBand(kindError, tr.T("error.title"))
+	if app.OutcomeUnknown(s.ErrorCode) {
+		band = stateBand(kindUnknown, tr.T("error.unknown_title"))
+	}
 	msg := heading(tr.T("error." + s.ErrorCode + ".message"))
 	code := centred(tr.T("error.code", "Code", s.ErrorCode))
-	objs := []fyne.CanvasObject{code, msg}
+	objs := []fyne.CanvasObject{band, code, msg}
 	if r := tr.T("error." + s.ErrorCode + ".remedy"); r != "" {
 		title := centred(tr.T("error.remedy"))
 		title.TextStyle.Bold = true
@@ -36,7 +42,7 @@ func errorScreen(tr *i18n.Localizer, s app.State, dismiss func()) fyne.CanvasObj
 		remedy.Alignment = fyne.TextAlignCenter
 		objs = append(objs, title, remedy)
 	}
-	objs = append(objs, container.NewCenter(bigButton(tr.T("result.close"), once(dismiss))))
+	objs = append(objs, container.NewCenter(secondaryButton(tr.T("result.close"), once(dismiss))))
 	return screen(objs...)
 }
 

@@ -14,25 +14,25 @@ import (
 func payScreen(tr *i18n.Localizer, s app.State, preview *canvas.Image, reset func()) fyne.CanvasObject {
 	objs := []fyne.CanvasObject{
 		centred(tr.T("pay.amount")),
-		heading(i18n.Yen(s.Amount)),
+		amountText(s.Amount),
 		heading(tr.T("pay.prompt")),
 		container.NewCenter(preview),
 	}
 	if s.Abortable {
-		objs = append(objs, container.NewCenter(bigButton(tr.T("pay.reset"), reset)))
+		objs = append(objs, container.NewCenter(secondaryButton(tr.T("pay.reset"), reset)))
 	}
 	return screen(objs...)
 }
 
 // processingScreen is shown while the center is asked.
 func processingScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
-	objs := []fyne.CanvasObject{}
-	if s.Amount > 0 {
-		objs = append(objs, centred(tr.T("pay.amount")), heading(i18n.Yen(s.Amount)))
-	}
-	objs = append(objs, heading(tr.T("pay.processing")))
+	band := stateBand(kindProcessing, tr.T("pay.processing"))
 	if s.Retrying {
-		objs = append(objs, centred(tr.T("pay.retrying")))
+		band = stateBand(kindRetrying, tr.T("pay.retrying"))
+	}
+	objs := []fyne.CanvasObject{band}
+	if s.Amount > 0 {
+		objs = append(objs, centred(tr.T("pay.amount")), amountText(s.Amount))
 	}
 	return screen(objs...)
 }

@@ -81,7 +81,7 @@ func (u *UI) salesScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 		}
 		return screen(heading(tr.T("sales.title")), centred(tr.T("sales.choose")),
 			container.NewCenter(container.NewHBox(choice("send", "sales.send"), choice("output", "sales.output"), choice("confirm", "sales.confirm"))),
-			container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), ok))))
+			container.NewCenter(container.NewHBox(secondaryButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), ok))))
 	}
 	form := container.New(layout.NewFormLayout(), fields...)
 	next := func() { u.term.SalesNext(su.report(f.Report), "") }
@@ -102,7 +102,7 @@ func (u *UI) salesScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 		msg.Importance = widget.DangerImportance
 		title.Add(msg)
 	}
-	buttons := container.NewCenter(container.NewHBox(bigButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), next)))
+	buttons := container.NewCenter(container.NewHBox(secondaryButton(tr.T("result.close"), cancel), bigButton(tr.T("result.ok"), next)))
 	return container.NewBorder(title, buttons, nil, container.NewVBox(pad), container.NewVScroll(form))
 }
 

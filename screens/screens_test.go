@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -132,6 +133,8 @@ func texts(o fyne.CanvasObject) string {
 		case *widget.Label:
 			b.WriteString(w.Text + "\n")
 		case *widget.Button:
+			b.WriteString(w.Text + "\n")
+		case *canvas.Text:
 			b.WriteString(w.Text + "\n")
 		case *fyne.Container:
 			for _, c := range w.Objects {

@@ -35,6 +35,44 @@ type Kiosk struct {
 
 var _ fyne.Theme = (*Kiosk)(nil)
 
+// Colours by meaning, the same on every screen: a state is recognised by
+// its colour before a word is read. Each is dark enough to carry white
+// text and to stand as text on the light background (WCAG AA, checked by
+// TestContrast).
+var (
+	Success    = color.NRGBA{R: 0x1b, G: 0x7a, B: 0x3d, A: 0xff} // done
+	Error      = color.NRGBA{R: 0xb3, G: 0x1b, B: 0x1b, A: 0xff} // refused, failed
+	Warning    = color.NRGBA{R: 0x8a, G: 0x4b, B: 0x00, A: 0xff} // outcome unknown: the money may have moved
+	Processing = color.NRGBA{R: 0x1f, G: 0x4e, B: 0xa8, A: 0xff} // asking the center
+	// Text is the body text on the light background.
+	Text = color.NRGBA{R: 0x1f, G: 0x23, B: 0x28, A: 0xff}
+	// Background is the normal background.
+	Background = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	// SecondaryButton is the fill of [×], [リセット] and keys: visibly a
+	// button on white, plainly not the primary action.
+	SecondaryButton = color.NRGBA{R: 0xdd, G: 0xe1, B: 0xe6, A: 0xff}
+)
+
+// Brand is the primary buttons' colour.
+func Brand() color.Color { return brand }
+
+// PracticeButton is the buttons' fill in practice mode.
+func PracticeButton() color.Color { return practiceButton }
+
+// The type scale, in Fyne size units at 1280x800: the amount is read from
+// a step away.
+const (
+	SizeAmount  float32 = 72
+	SizeState   float32 = 40
+	SizeHeading float32 = 30
+	SizeBody    float32 = 18
+	SizeSmall   float32 = 14
+	// Grid is the spacing unit: every gap is a multiple of it.
+	Grid float32 = 8
+	// MinTarget is the smallest tappable object, each way.
+	MinTarget float32 = 48
+)
+
 // Practice colours: yellow so that nobody mistakes practice for real sales.
 var (
 	PracticeBackground = color.NRGBA{R: 0xff, G: 0xe0, B: 0x3a, A: 0xff}
@@ -55,8 +93,19 @@ func (k *Kiosk) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 			return color.Black
 		}
 	}
-	if n == theme.ColorNamePrimary {
+	switch n {
+	case theme.ColorNamePrimary:
 		return brand
+	case theme.ColorNameForeground:
+		return Text // near black: the default grey is too faint from a step away
+	case theme.ColorNameSuccess:
+		return Success
+	case theme.ColorNameError:
+		return Error
+	case theme.ColorNameWarning:
+		return Warning
+	case theme.ColorNameButton:
+		return SecondaryButton
 	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }
@@ -80,9 +129,11 @@ func (k *Kiosk) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultT
 func (k *Kiosk) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText:
-		return 18
+		return SizeBody
 	case theme.SizeNameHeadingText:
-		return 30
+		return SizeHeading
+	case theme.SizeNameCaptionText:
+		return SizeSmall
 	case theme.SizeNameSubHeadingText:
 		return 22
 	case theme.SizeNamePadding:
