@@ -49,10 +49,15 @@ func (t *Terminal) Start(ctx context.Context) error {
 			t.endRecovery()
 			return err
 		}
+		vctx, stop := context.WithCancel(context.Background())
+		t.mu.Lock()
+		t.stopVerify = stop
+		t.mu.Unlock()
 		t.verifying.Add(1)
 		go func() {
 			defer t.verifying.Done()
-			t.verify()
+			defer stop()
+			t.verifyContext(vctx)
 		}()
 		return nil
 	}
@@ -80,9 +85,26 @@ func (t *Terminal) endRecovery() {
 // WaitVerified waits for a background integrity check to end.
 func (t *Terminal) WaitVerified() { t.verifying.Wait() }
 
+// StopVerify ends a background integrity check early (the terminal is
+// closing); an unfinished check finds nothing.
+func (t *Terminal) StopVerify() {
+	t.mu.Lock()
+	stop := t.stopVerify
+	t.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	t.verifying.Wait()
+}
+
 // verify runs the integrity check of the whole store file.
-func (t *Terminal) verify() error {
-	if err := t.store.Verify(); err != nil {
+func (t *Terminal) verify() error { return t.verifyContext(context.Background()) }
+
+func (t *Terminal) verifyContext(ctx context.Context) error {
+	if err := t.store.VerifyContext(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped, not failed
+		}
 		t.cfg.Log.Error("the store failed its integrity check", "err", err)
 		t.SetFault(Fault{Code: CodeStoreDamaged, Detail: err.Error()})
 		return err

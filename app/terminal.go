@@ -140,8 +140,10 @@ type Terminal struct {
 	// notify reaches the POS outside any request: the settled outcome of
 	// an unknown one.
 	notify Reply
-	// verifying is the background integrity check after a clean stop.
-	verifying sync.WaitGroup
+	// verifying is the background integrity check after a clean stop;
+	// stopVerify ends it early.
+	verifying  sync.WaitGroup
+	stopVerify context.CancelFunc
 }
 
 // Out-of-service codes (the manual's QRNX00**, 初期化エラー).

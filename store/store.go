@@ -250,9 +250,16 @@ func (s *DB) check() error {
 }
 
 // Verify runs SQLite's quick_check over the whole file.
-func (s *DB) Verify() error {
+func (s *DB) Verify() error { return s.VerifyContext(context.Background()) }
+
+// VerifyContext is Verify, stopped when ctx ends (then ctx's error, not
+// ErrCorrupt).
+func (s *DB) VerifyContext(ctx context.Context) error {
 	var res string
-	if err := s.db.QueryRow(`PRAGMA quick_check`).Scan(&res); err != nil {
+	if err := s.db.QueryRowContext(ctx, `PRAGMA quick_check`).Scan(&res); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("store %s: %w: %v", s.path, ErrCorrupt, err)
 	}
 	if res != "ok" {
