@@ -104,7 +104,7 @@ func startupWithAMillion(b *testing.B, clean bool) {
 		if t.State().Phase != PhaseIdle {
 			b.Fatal("not idle")
 		}
-		b.StopTimer() // 決済初期画面 is up; the integrity check goes on behind it
+		b.StopTimer()  // 決済初期画面 is up; the integrity check goes on behind it
 		t.StopVerify() // (it takes seconds: not run to its end at every iteration)
 		if t.Fault() != nil {
 			b.Fatal(t.Fault())
