@@ -72,8 +72,6 @@ func runTerminal(args []string) error {
 	db, fault := app.OpenStore(filepath.Join(s.Data.Dir, "codepay.db"))
 	if fault != nil {
 		log.Error("store", "code", fault.Code, "err", fault.Detail)
-	} else {
-		defer db.Close()
 	}
 
 	cc := center.Config{BaseURL: s.Center.URL, APIKey: s.Center.APIKey, APISecret: s.Center.APISecret, MerchantID: s.Center.MerchantID,
@@ -103,6 +101,17 @@ func runTerminal(args []string) error {
 	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
 		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
 	term.SetPractice(s.Practice)
+	if db != nil {
+		defer func() {
+			term.StopVerify()
+			if term.Fault() != nil {
+				// A damaged store is left as it is: closing would
+				// checkpoint the journal into it.
+				return
+			}
+			db.Close() // a clean stop: the next start skips the full check
+		}()
+	}
 	for _, sv := range services {
 		term.AddService(sv)
 	}
