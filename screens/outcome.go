@@ -67,7 +67,11 @@ func faultScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 // happened before there was a terminal to show it (a bad config, camera or
 // center setting): its code, message, remedy and what failed.
 func FaultContent(tr *i18n.Localizer, code, detail string) fyne.CanvasObject {
-	return faultScreen(tr, app.State{Phase: app.PhaseFault, ErrorCode: code, FaultDetail: detail})
+	// A fixed width for the wrapped lines: alone in a new window, a
+	// wrapping label would otherwise ask for one word per line (the window
+	// came out 2,206 px tall under Xvfb).
+	return container.NewCenter(container.NewGridWrap(fyne.NewSize(1200, 720),
+		faultScreen(tr, app.State{Phase: app.PhaseFault, ErrorCode: code, FaultDetail: detail})))
 }
 
 // once makes a tap handler act a single time however fast it is tapped
