@@ -272,6 +272,11 @@ func (t *Terminal) Unsettled(ctx context.Context) ([]store.Txn, error) {
 // RetryUnsettled runs in the background, settling unknown outcomes every
 // interval until ctx ends.
 func (t *Terminal) RetryUnsettled(ctx context.Context, every time.Duration) {
+	repeat(ctx, every, t.SettleNow)
+}
+
+// repeat runs fn every interval until ctx ends.
+func repeat(ctx context.Context, every time.Duration, fn func(context.Context)) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -280,7 +285,7 @@ func (t *Terminal) RetryUnsettled(ctx context.Context, every time.Duration) {
 			return
 		case <-tick.C:
 		}
-		t.SettleNow(ctx)
+		fn(ctx)
 	}
 }
 
@@ -316,8 +321,15 @@ func (t *Terminal) SettleNow(ctx context.Context) {
 			t.resettle(ctx, x.RequestID)
 		}
 	}
-	if err := t.settleDaily(ctx); err == nil {
-		t.resettleDaily(ctx)
+	// A pending 日計 is left to a running operation (it may be the 日計
+	// itself, closing under the same id): settled on the next pass.
+	t.mu.Lock()
+	busy := t.running != nil
+	t.mu.Unlock()
+	if !busy {
+		if err := t.settleDaily(ctx); err == nil {
+			t.resettleDaily(ctx)
+		}
 	}
 	t.refreshUnsettled()
 }
@@ -388,21 +400,14 @@ func (t *Terminal) pushSettled(id string, res *Result) {
 // test every interval finds out when the center answers again, so that
 // status.state leaves offline without waiting for a payment.
 func (t *Terminal) WatchCenter(ctx context.Context, every time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	repeat(ctx, every, func(ctx context.Context) {
 		t.mu.Lock()
 		down := t.state.Status.Center == LinkDown
 		t.mu.Unlock()
 		if down {
 			t.probeCenter(ctx)
 		}
-	}
+	})
 }
 
 // probeCenter asks the center for an online test and sets the light.

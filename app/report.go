@@ -46,7 +46,10 @@ func (t *Terminal) markReversed(ctx context.Context, periodFrom, periodTo int64)
 		if (p.Status == center.StatusFailed || p.Status == center.StatusCanceled) && (periodTo == 0 || p.AcceptedAt <= periodTo) {
 			// Counted by the center in this period: it joins the open one.
 			// Counted in an earlier, closed period: noted, left where it is.
-			reopen := periodFrom == 0 || p.AcceptedAt > periodFrom
+			// Times are whole seconds: a payment accepted in the second the
+			// last close was made came after it (it would have been marked
+			// by that close's own check otherwise).
+			reopen := periodFrom == 0 || p.AcceptedAt >= periodFrom
 			if err := t.store.SetReversed(ctx, x.ID, reopen); err != nil {
 				t.cfg.Log.Warn("a reversed payment could not be recorded", "slip", x.SlipNo, "err", err)
 			}
