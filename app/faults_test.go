@@ -473,6 +473,34 @@ func TestFaultUnfittableResultIsAnErrorNotSilence(t *testing.T) {
 	}
 }
 
+// damagedStore makes a store of 400 transactions, stops it cleanly and
+// damages a b-tree page's header in the middle of the file; it returns the
+// path and the file's state before the damage.
+func damagedStore(t *testing.T) (string, os.FileInfo) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "codepay.db")
+	db, fault := OpenStore(path)
+	if fault != nil {
+		t.Fatal(fault)
+	}
+	for i := 0; i < 400; i++ {
+		x := store.Txn{Kind: store.KindPayment, CenterID: fmt.Sprintf("C-%d", i), MerchantTxnID: strings.Repeat("m", 30), Amount: 100, At: time.Now()}
+		db.BeginTxn(context.Background(), &x)
+	}
+	db.Close()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt(bytes.Repeat([]byte{0xA5}, 200), (st.Size()/4096/2)*4096)
+	f.Close()
+	return path, st
+}
+
 func fileSum(t *testing.T, path string) [32]byte {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -484,23 +512,8 @@ func fileSum(t *testing.T, path string) [32]byte {
 // A store with a damaged data page is refused: out of service with its
 // code, every request refused, the file as it was.
 func TestFaultDamagedStoreTakesTheTerminalOutOfService(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "codepay.db")
-	db, fault := OpenStore(path)
-	if fault != nil {
-		t.Fatal(fault)
-	}
 	ctx := context.Background()
-	for i := 0; i < 400; i++ {
-		x := store.Txn{Kind: store.KindPayment, CenterID: fmt.Sprintf("C-%d", i), MerchantTxnID: strings.Repeat("m", 30), Amount: 100, At: time.Now()}
-		db.BeginTxn(ctx, &x)
-	}
-	db.Close()
-	// Damage a page in the middle of the file (not the header).
-	f, _ := os.OpenFile(path, os.O_RDWR, 0)
-	st, _ := f.Stat()
-	f.WriteAt(bytes.Repeat([]byte{0xA5}, 200), st.Size()/2+100)
-	f.Close()
+	path, _ := damagedStore(t)
 	before := fileSum(t, path)
 	r := newRig(t, center.SimOptions{})
 	db2, fault := OpenStore(path)
@@ -840,23 +853,8 @@ func TestFaultLatePaymentAfterTheCloseIsInTheNextReport(t *testing.T) {
 // terminal out of service as soon as the check finds it. A file changed
 // since the clean stop is checked before anything is written.
 func TestFaultDamageBehindACleanStopIsFound(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "codepay.db")
-	db, fault := OpenStore(path)
-	if fault != nil {
-		t.Fatal(fault)
-	}
 	ctx := context.Background()
-	for i := 0; i < 400; i++ {
-		x := store.Txn{Kind: store.KindPayment, CenterID: fmt.Sprintf("C-%d", i), MerchantTxnID: strings.Repeat("m", 30), Amount: 100, At: time.Now()}
-		db.BeginTxn(ctx, &x)
-	}
-	db.Close()
-	st, _ := os.Stat(path)
-	f, _ := os.OpenFile(path, os.O_RDWR, 0)
-	page := (st.Size() / 4096 / 2) * 4096 // a b-tree page's header, in the middle of the file
-	f.WriteAt(bytes.Repeat([]byte{0xA5}, 200), page)
-	f.Close()
+	path, st := damagedStore(t)
 	os.Chtimes(path, st.ModTime(), st.ModTime()) // the damage hides behind the clean mark
 	r := newRig(t, center.SimOptions{})
 	db2, fault := OpenStore(path)

@@ -485,13 +485,7 @@ func TestOutOfServiceScreen(t *testing.T) {
 // figures typed on 送信情報 survive [確認] and are sent as typed; the
 // output uses the labels the center sent.
 func TestSalesReportOnScreen(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(&theme.Kiosk{})
-	term := newTerminal(t, app.NewDemoCustomer())
-	u := New(a, term, nil)
-	w := test.NewTempWindow(t, u.Content())
-	w.Resize(kiosk)
-	drain()
+	u, w, term := kioskUI(t)
 	if !term.StartLocal(app.OpSalesReport) {
 		t.Fatal("not started")
 	}
@@ -574,13 +568,7 @@ func TestStartupFaultIsShownOnScreen(t *testing.T) {
 // does); the reprint list shows what a cancel takes back with a minus and
 // marks the payment it cancelled; practice slips carry the mark.
 func TestConfirmAndReprintListDetails(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(&theme.Kiosk{})
-	term := newTerminal(t, app.NewDemoCustomer())
-	u := New(a, term, nil)
-	w := test.NewTempWindow(t, u.Content())
-	w.Resize(kiosk)
-	drain()
+	u, _, _ := kioskUI(t)
 	pay := &store.Txn{ID: 1, Kind: store.KindPayment, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at}
 	u.render(app.State{Phase: app.PhaseConfirm, Op: app.OpRefund, Amount: 1980, Original: pay})
 	if s := texts(u.body); strings.Contains(s, "加盟店取引番号") || !strings.Contains(s, "00012") {
@@ -615,4 +603,17 @@ func checkTargets(t *testing.T, w fyne.Window, size fyne.Size) {
 			t.Errorf("at %vx%v the button %q is %vx%v, under 48x48", size.Width, size.Height, b.Text, s.Width, s.Height)
 		}
 	}
+}
+
+// kioskUI is a terminal on its real parts in a 1280x800 test window.
+func kioskUI(t *testing.T) (*UI, fyne.Window, *app.Terminal) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(&theme.Kiosk{})
+	term := newTerminal(t, app.NewDemoCustomer())
+	u := New(a, term, nil)
+	w := test.NewTempWindow(t, u.Content())
+	w.Resize(kiosk)
+	drain()
+	return u, w, term
 }

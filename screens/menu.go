@@ -117,14 +117,20 @@ func (m *menuUI) passwordPage(tr *i18n.Localizer) fyne.CanvasObject {
 		}
 		m.u.refresh()
 	}
+	return m.pinPage(tr, tr.T("menu.password"), entry, msg, login)
+}
+
+// pinPage is a password keypad page: the title, the dots, a message, the
+// keys, [×] and [OK].
+func (m *menuUI) pinPage(tr *i18n.Localizer, title string, entry, msg fyne.CanvasObject, ok func()) fyne.CanvasObject {
 	pad := keypad(func(d string) {
 		if len(m.password) < 12 {
 			m.password += d
 			m.u.refresh()
 		}
 	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
-	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), login))
-	return screen(heading(tr.T("menu.password")), entry, msg, container.NewCenter(pad), container.NewCenter(buttons))
+	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), ok))
+	return screen(heading(title), entry, msg, container.NewCenter(pad), container.NewCenter(buttons))
 }
 
 // setPasswordPage sets the first staff password: entered, then entered
@@ -161,14 +167,7 @@ func (m *menuUI) setPasswordPage(tr *i18n.Localizer) fyne.CanvasObject {
 		}
 		m.u.refresh()
 	}
-	pad := keypad(func(d string) {
-		if len(m.password) < 12 {
-			m.password += d
-			m.u.refresh()
-		}
-	}, func() { m.password = ""; m.u.refresh() }, tr.T("posp.clear"))
-	buttons := container.NewHBox(secondaryButton(tr.T("result.close"), m.close), bigButton(tr.T("result.ok"), ok))
-	return screen(heading(title), entry, centred(m.message), container.NewCenter(pad), container.NewCenter(buttons))
+	return m.pinPage(tr, title, entry, centred(m.message), ok)
 }
 
 // mainMenu is 業務メニュー (or the practice menu in practice mode).

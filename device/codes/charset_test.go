@@ -2,8 +2,6 @@ package codes
 
 import (
 	"image"
-	"image/color"
-	"image/draw"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -41,17 +39,7 @@ func drawQR(t *testing.T, text string, hints map[gozxing.EncodeHintType]interfac
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := m.Bounds()
-	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(g, g.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
-	for y := 0; y < b.Dy(); y++ {
-		for x := 0; x < b.Dx(); x++ {
-			if m.Get(x, y) {
-				g.Pix[y*g.Stride+x] = 0
-			}
-		}
-	}
-	return g
+	return matrixImage(m)
 }
 
 // A code's text comes back as it was written, in any of the character

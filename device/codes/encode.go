@@ -36,6 +36,11 @@ func Encode(text string, f Format, size int) (*image.Gray, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", f, err)
 	}
+	return matrixImage(m), nil
+}
+
+// matrixImage draws a code's matrix black on white, a pixel a cell.
+func matrixImage(m *gozxing.BitMatrix) *image.Gray {
 	b := m.Bounds()
 	g := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dy()))
 	draw.Draw(g, g.Rect, image.NewUniform(color.White), image.Point{}, draw.Src)
@@ -46,7 +51,7 @@ func Encode(text string, f Format, size int) (*image.Gray, error) {
 			}
 		}
 	}
-	return g, nil
+	return g
 }
 
 // widen draws a one-row barcode matrix k pixels per module and h high,
