@@ -18,10 +18,6 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		*s = State{Phase: PhaseProcessing, Op: req.Op, RequestID: req.ID, Practice: practice, Status: s.Status}
 	})
 	t.event(op, EvProcessing)
-	details, err := t.store.Details(ctx, practice, 0)
-	if err != nil {
-		return t.fail(op, "QRNE0105")
-	}
 	// The id is derived from the request so that a 日計 interrupted by a
 	// power failure is replayed, not closed twice. A 日計 whose answer was
 	// lost left its id behind as pending: every later 日計 uses that id
@@ -30,8 +26,13 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 	mtid := "D-" + req.ID
 	var upTo int64 // the last transaction the close covers (0: all)
 	var tot center.Totals
+	var details []store.Txn // the report's lines (a real report reads them after the center's figures)
+	var err error
 	switch {
 	case practice:
+		if details, err = t.store.Details(ctx, true, 0); err != nil {
+			return t.fail(op, "QRNE0105")
+		}
 		tot = practiceReport(t.cfg.TerminalID, daily, details, t.cfg.Now().Unix())
 	case daily:
 		pending, p, ok, perr := t.store.PendingDaily(ctx)
@@ -46,7 +47,10 @@ func (t *Terminal) totals(ctx context.Context, op *operation, daily, practice bo
 		resume := ok
 		// The journal's request (a batch's QR part has the batch's id)
 		// remembers which close it asked for.
-		jid := strings.TrimSuffix(req.ID, "-QR")
+		jid := req.ID
+		if op.part {
+			jid = strings.TrimSuffix(req.ID, "-QR")
+		}
 		if err := t.store.SetRequestRef(ctx, jid, mtid); err != nil {
 			return t.fail(op, "QRNE0105")
 		}
