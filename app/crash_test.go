@@ -87,6 +87,7 @@ type crashRig struct {
 	dir      string
 	url      string
 	client   *center.Client
+	sim      *center.Sim
 	mu       sync.Mutex
 	onCreate func()
 }
@@ -97,13 +98,14 @@ func newCrashRig(t *testing.T) *crashRig {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.sim = sim
 	h := sim.Handler()
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.mu.Lock()
 		f := c.onCreate
 		c.mu.Unlock()
-		if f != nil && r.Method == "POST" && r.URL.Path == "/v2/payments" {
+		if f != nil && (r.Method == "POST" && (r.URL.Path == "/v2/payments" || r.URL.Path == "/v2/refunds") || r.Method == "DELETE") {
 			// The whole request has arrived: the terminal dies waiting
 			// for the answer, and the center goes on to charge.
 			body, _ := io.ReadAll(r.Body)
@@ -131,7 +133,8 @@ func (c *crashRig) code() string {
 }
 
 // run starts a terminal process; crashAt names the point where it kills
-// itself, and killOnSend kills it once the payment request reached the center.
+// itself, and killOnSend kills it once a payment, cancel or refund request
+// reached the center.
 func (c *crashRig) run(crashAt string, killOnSend bool, db, codeImg string, bodies ...string) (results []Result, killed bool) {
 	return c.runKillAfter(crashAt, killOnSend, 0, db, codeImg, bodies...)
 }
@@ -177,8 +180,33 @@ func (c *crashRig) runKillAfter(crashAt string, killOnSend bool, killAfter time.
 	return results, killed
 }
 
+// powerBack restarts the terminal after a kill: recovery settles, then the
+// POS asks about its request (status) and sends it again. The request must
+// have one final result, replayed on the resend. The terminal's records,
+// what the POS was told and the center's own records are then reconciled.
+func (c *crashRig) powerBack(t *testing.T, db, codeImg, id, body string) (Result, center.Ledger) {
+	t.Helper()
+	status := fmt.Sprintf(`{"type":"request","id":"S-%s","op":"status","queryId":"%s"}`, id, id)
+	res, killed := c.run("", false, db, codeImg, status, body)
+	if killed || len(res) != 2 || res[0].Result == nil {
+		t.Fatalf("restart: killed=%v %+v", killed, res)
+	}
+	var final Result
+	if err := json.Unmarshal(res[0].Result, &final); err != nil {
+		t.Fatalf("status has no final result: %+v", res[0])
+	}
+	if !res[1].Replayed || res[1].OK != final.OK {
+		t.Errorf("the resend must replay the same result: %+v vs %+v", res[1], final)
+	}
+	sdb, err := store.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	return final, reconcile(t, sdb, c.sim)
+}
+
 func TestPowerFailureAtEveryPointOfAPayment(t *testing.T) {
-	c := newCrashRig(t)
 	points := []struct {
 		name       string
 		killOnSend bool
@@ -187,7 +215,8 @@ func TestPowerFailureAtEveryPointOfAPayment(t *testing.T) {
 	}
 	for i, pt := range points {
 		t.Run(pt.name, func(t *testing.T) {
-			c.t = t
+			// A center of its own: its records are this payment's alone.
+			c := newCrashRig(t)
 			db := filepath.Join(c.dir, fmt.Sprintf("term-%d.db", i))
 			id := fmt.Sprintf("R-%d", i)
 			pay := fmt.Sprintf(`{"type":"request","id":"%s","op":"payment","amount":1000}`, id)
@@ -199,49 +228,75 @@ func TestPowerFailureAtEveryPointOfAPayment(t *testing.T) {
 			if !killed || len(res) != 0 {
 				t.Fatalf("the terminal was not killed at %s (results %+v)", pt.name, res)
 			}
-			// Power back: recovery settles, then the POS asks about its
-			// request and sends it again.
-			status := fmt.Sprintf(`{"type":"request","id":"S-%d","op":"status","queryId":"%s"}`, i, id)
-			res, killed = c.run("", false, db, c.code(), status, pay)
-			if killed || len(res) != 2 {
-				t.Fatalf("restart: killed=%v %+v", killed, res)
-			}
-			var final Result
-			if err := json.Unmarshal(res[0].Result, &final); err != nil || res[0].Result == nil {
-				t.Fatalf("status has no final result: %+v", res[0])
-			}
-			if !res[1].Replayed || res[1].OK != final.OK {
-				t.Errorf("the resend must replay the same result: %+v vs %+v", res[1], final)
-			}
-			// The terminal's records and the simulator's agree, nothing twice.
-			sdb, err := store.Open(db)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer sdb.Close()
-			txns, _ := sdb.TxnsOfRequest(context.Background(), id)
-			if len(txns) > 1 {
-				t.Fatalf("%d transactions for one request", len(txns))
-			}
-			if open, _ := sdb.Unsettled(context.Background()); len(open) != 0 {
-				t.Fatalf("left unsettled: %+v", open)
-			}
-			charged := false
-			if len(txns) == 1 {
-				p, err := c.client.GetPayment(context.Background(), txns[0].CenterID)
-				charged = err == nil && p.Status == center.StatusCompleted
-				if (txns[0].State == store.StateDone) != charged {
-					t.Fatalf("terminal says %s, center says %+v %v", txns[0].State, p, err)
-				}
-				if charged && p.PaymentID != txns[0].PaymentID {
-					t.Errorf("payment ids differ: %s vs %s", p.PaymentID, txns[0].PaymentID)
+			final, ledger := c.powerBack(t, db, c.code(), id, pay)
+			charged := 0
+			for _, p := range ledger.Payments {
+				if !p.Canceled {
+					charged++
 				}
 			}
-			if final.OK != charged {
-				t.Errorf("POS result ok=%v but charged=%v", final.OK, charged)
+			if final.OK != (charged == 1) || charged > 1 {
+				t.Errorf("POS result ok=%v, the center holds %d charges", final.OK, charged)
 			}
-			t.Logf("%s: final ok=%v code=%v charged=%v", pt.name, final.OK, final.Error, charged)
+			if pt.killOnSend && len(ledger.Payments) != 1 {
+				t.Errorf("the request reached the center but it holds %d payments", len(ledger.Payments))
+			}
+			t.Logf("%s: final ok=%v code=%v charged=%d", pt.name, final.OK, final.Error, charged)
 		})
+	}
+}
+
+// TestPowerFailureAtEveryPointOfAReversal: a cancel (same day) and a
+// refund (after the 日計) killed at each step. After the restart the POS
+// gets one final result, a resend replays it, and the center's records
+// agree with the terminal's: the reversal happened there exactly when the
+// terminal says it did.
+func TestPowerFailureAtEveryPointOfAReversal(t *testing.T) {
+	points := []struct {
+		name       string
+		killOnSend bool
+	}{
+		{"reversal_after_intent", false}, {"on_send", true}, {"reversal_after_answer", false}, {"before_commit", false},
+	}
+	for _, kind := range []string{"cancel", "refund"} {
+		for i, pt := range points {
+			t.Run(kind+"/"+pt.name, func(t *testing.T) {
+				c := newCrashRig(t)
+				db := filepath.Join(c.dir, "term.db")
+				res, _ := c.run("", false, db, c.code(), `{"type":"request","id":"P","op":"payment","amount":1500,"merchantTxnId":"M1"}`)
+				if len(res) != 1 || !res[0].OK {
+					t.Fatalf("payment: %+v", res)
+				}
+				if kind == "refund" {
+					// After the 日計 a reversal is a refund.
+					if res, _ := c.run("", false, db, "demo", `{"type":"request","id":"D","op":"daily_total"}`); len(res) != 1 || !res[0].OK {
+						t.Fatalf("daily: %+v", res)
+					}
+				}
+				id := fmt.Sprintf("X-%d", i)
+				body := fmt.Sprintf(`{"type":"request","id":"%s","op":"refund","slipNo":"%s","confirm":false}`, id, res[0].Txn.SlipNo)
+				crashAt := pt.name
+				if pt.killOnSend {
+					crashAt = ""
+				}
+				if res, killed := c.run(crashAt, pt.killOnSend, db, "demo", body); !killed || len(res) != 0 {
+					t.Fatalf("not killed at %s: %+v", pt.name, res)
+				}
+				final, ledger := c.powerBack(t, db, "demo", id, body)
+				if len(ledger.Payments) != 1 {
+					t.Fatalf("the center holds %d payments", len(ledger.Payments))
+				}
+				p := ledger.Payments[0]
+				reversed := p.Canceled || len(p.Refunds) > 0
+				if final.OK != reversed {
+					t.Errorf("POS told ok=%v (%+v); the center reversed it: %v", final.OK, final.Error, reversed)
+				}
+				if kind == "refund" && p.Canceled {
+					t.Errorf("a refund after the 日計 was made as a cancel")
+				}
+				t.Logf("%s %s: ok=%v %v", kind, pt.name, final.OK, final.Error)
+			})
+		}
 	}
 }
 
@@ -281,4 +336,5 @@ func TestPowerFailureDuringDailyTotal(t *testing.T) {
 	if in, err := c.client.InterimTotals(context.Background()); err != nil || in.Total.Sales.Count != 0 {
 		t.Errorf("the center's day is not closed: %+v %v", in.Total, err)
 	}
+	reconcile(t, sdb, c.sim)
 }

@@ -84,10 +84,12 @@ func (t *Terminal) refund(ctx context.Context, op *operation, practice bool) *Re
 			}
 			return t.fail(op, "QRNE0105")
 		}
+		crashPoint("reversal_after_intent")
 		if practice {
 			return t.settled(ctx, op, &txn, nil)
 		}
 		err := t.reverse(ctx, op, orig, &txn)
+		crashPoint("reversal_after_answer")
 		if ce, ok := center.AsError(err); ok && kind == store.KindCancel && ce.CenterCode == "ORDER_NOT_REVERSIBLE" && ce.Code != "Q1ET0033" {
 			// The center's clock closed the window first: refund instead.
 			t.store.SettleTxn(context.Background(), txn.ID, store.StateFailed, "", "", ce.Code, txn.At)

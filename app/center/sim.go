@@ -71,6 +71,9 @@ type Sim struct {
 	// request sent again (a replay) is refused.
 	nonceMu sync.Mutex
 	nonces  map[string]int64 // key + ":" + nonce -> epoch
+	// calls counts authenticated calls by route (the ledger's).
+	callMu sync.Mutex
+	calls  map[string]int
 }
 
 type ctxMerchant struct{}
@@ -148,7 +151,7 @@ func NewSim(opt SimOptions) (*Sim, error) {
 	// Customer codes are kept only masked (shown) and hashed (to spot a
 	// used code); an older state file gains the column.
 	db.Exec(`ALTER TABLE payments ADD COLUMN code_masked TEXT NOT NULL DEFAULT ''`)
-	return &Sim{opt: opt, db: db, unsettledUntil: map[string]time.Time{}, nonces: map[string]int64{}}, nil
+	return &Sim{opt: opt, db: db, unsettledUntil: map[string]time.Time{}, nonces: map[string]int64{}, calls: map[string]int{}}, nil
 }
 
 // Close releases the state file.
@@ -174,17 +177,17 @@ func randHex(n int) string {
 // Handler is the simulator's HTTP API.
 func (s *Sim) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v2/payments", s.createPayment)
-	mux.HandleFunc("GET /v2/payments/{id}", s.getPayment)
-	mux.HandleFunc("DELETE /v2/payments/{id}", s.cancelPayment)
-	mux.HandleFunc("POST /v2/refunds", s.createRefund)
-	mux.HandleFunc("GET /v2/refunds/{id}", s.getRefund)
-	mux.HandleFunc("POST /kiosk/v1/terminals/{tid}/totals/daily", s.dailyTotals)
-	mux.HandleFunc("GET /kiosk/v1/terminals/{tid}/totals/daily/{mid}", s.getDaily)
-	mux.HandleFunc("GET /kiosk/v1/terminals/{tid}/totals/interim", s.interimTotals)
-	mux.HandleFunc("POST /kiosk/v1/terminals/{tid}/online-test", s.onlineTest)
-	mux.HandleFunc("POST /kiosk/v1/terminals/{tid}/sales-reports", s.salesReport)
-	mux.HandleFunc("GET /kiosk/v1/terminals/{tid}/sales-reports/format", s.salesReportFormat)
+	mux.HandleFunc(s.counted("POST /v2/payments", s.createPayment))
+	mux.HandleFunc(s.counted("GET /v2/payments/{id}", s.getPayment))
+	mux.HandleFunc(s.counted("DELETE /v2/payments/{id}", s.cancelPayment))
+	mux.HandleFunc(s.counted("POST /v2/refunds", s.createRefund))
+	mux.HandleFunc(s.counted("GET /v2/refunds/{id}", s.getRefund))
+	mux.HandleFunc(s.counted("POST /kiosk/v1/terminals/{tid}/totals/daily", s.dailyTotals))
+	mux.HandleFunc(s.counted("GET /kiosk/v1/terminals/{tid}/totals/daily/{mid}", s.getDaily))
+	mux.HandleFunc(s.counted("GET /kiosk/v1/terminals/{tid}/totals/interim", s.interimTotals))
+	mux.HandleFunc(s.counted("POST /kiosk/v1/terminals/{tid}/online-test", s.onlineTest))
+	mux.HandleFunc(s.counted("POST /kiosk/v1/terminals/{tid}/sales-reports", s.salesReport))
+	mux.HandleFunc(s.counted("GET /kiosk/v1/terminals/{tid}/sales-reports/format", s.salesReportFormat))
 	return s.auth(mux)
 }
 

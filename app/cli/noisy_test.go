@@ -147,7 +147,8 @@ func noisyRun(t *testing.T, n, perByte, perChunk int, op string) {
 	resends := 0
 	for i := 0; i < n; i++ {
 		id := fmt.Sprintf("N-%04d", i)
-		req := app.Request{Type: "request", ID: id, Op: op, Practice: true}
+		// Real payments: each one reaches the simulator and charges.
+		req := app.Request{Type: "request", ID: id, Op: op}
 		if op == app.OpPayment {
 			req.Amount = int64(100 + i)
 		}
@@ -176,10 +177,33 @@ func noisyRun(t *testing.T, n, perByte, perChunk int, op string) {
 	for _, x := range txns {
 		made[x.RequestID]++
 	}
+	paid := 0
 	for id, a := range answers {
-		if op == app.OpPayment && a[0].OK && made[id] != 1 {
-			t.Errorf("%s: %d payments made", id, made[id])
+		if op == app.OpPayment && a[0].OK {
+			paid++
+			if made[id] != 1 {
+				t.Errorf("%s: %d payments made", id, made[id])
+			}
 		}
 	}
-	t.Logf("%d requests, %d resends by the POS", n, resends)
+	// The center's own records: one charge per payment reported paid, each
+	// one the terminal's, none reversed, none more.
+	ledger, err := sim.Ledger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	byCenterID := map[string]store.Txn{}
+	for _, x := range txns {
+		byCenterID[x.CenterID] = x
+	}
+	for _, p := range ledger.Payments {
+		x, ok := byCenterID[p.MerchantPaymentID]
+		if !ok || x.State != store.StateDone || p.Canceled || x.Practice {
+			t.Errorf("center payment %s ¥%d (canceled %v): terminal has %+v", p.MerchantPaymentID, p.Amount, p.Canceled, x)
+		}
+	}
+	if op == app.OpPayment && (len(ledger.Payments) != paid || paid != n) {
+		t.Errorf("%d of %d payments reported paid, the center holds %d", paid, n, len(ledger.Payments))
+	}
+	t.Logf("%d requests, %d paid at the center, %d resends by the POS", n, len(ledger.Payments), resends)
 }
