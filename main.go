@@ -22,6 +22,7 @@ import (
 	"codepay/device/camera"
 	"codepay/device/codes"
 	"codepay/i18n"
+	_ "codepay/i18n/plainlocale" // first of all: no locale noise from Fyne under C.UTF-8
 	"codepay/screens"
 	"codepay/theme"
 )
@@ -63,9 +64,12 @@ func runTerminal(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := displayError(); err != nil {
+		return err
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	if err := os.MkdirAll(s.Data.Dir, 0o700); err != nil {
-		return fmt.Errorf("data.dir: %w", err)
+	if err := app.PrepareDataDir(s.Data.Dir); err != nil {
+		return err
 	}
 	// A store that cannot be used keeps the terminal out of service with
 	// its code on screen (and for the POS); the file is not touched.
@@ -179,6 +183,9 @@ func runTerminal(args []string) error {
 // then the terminal exits with the error.
 func startupFault(code string, err error, lang string) error {
 	fmt.Fprintf(os.Stderr, "codepay: %s: %v\n", code, err)
+	if derr := displayError(); derr != nil {
+		return fmt.Errorf("%s: %w (%v)", code, err, derr)
+	}
 	a := fyneapp.NewWithID("jp.codepay.terminal")
 	a.Settings().SetTheme(&theme.Kiosk{})
 	tr := i18n.New(lang)

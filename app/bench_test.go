@@ -66,18 +66,39 @@ func startupWithAMillion(b *testing.B, clean bool) {
 		b.Fatal(err)
 	}
 	db.Close()
-	raw, _ := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)")
-	tx, _ := raw.Begin()
-	st, _ := tx.Prepare(`INSERT INTO txns(kind, state, slip_no, center_id, brand, amount, at, closed_seq) VALUES ('payment','done','00001',?,'PayPay',1000,'2026-11-24T10:00:00+09:00',?)`)
+	dsn, err := store.DSN(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	tx, err := raw.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := tx.Prepare(`INSERT INTO txns(kind, state, slip_no, center_id, brand, amount, at, closed_seq) VALUES ('payment','done','00001',?,'PayPay',1000,'2026-11-24T10:00:00+09:00',?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := 0; i < 1000000; i++ {
 		var closed any = 1
 		if i >= 999000 {
 			closed = nil
 		}
-		st.Exec(fmt.Sprintf("C-%d", i), closed)
+		if _, err := st.Exec(fmt.Sprintf("C-%d", i), closed); err != nil {
+			b.Fatalf("row %d: %v", i, err)
+		}
 	}
 	st.Close()
-	tx.Commit()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	var rows int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM txns`).Scan(&rows); err != nil || rows != 1000000 {
+		b.Fatalf("%d rows stored: %v", rows, err)
+	}
 	raw.Close()
 	if db, err = store.Open(path); err != nil { // the full check once, then a clean stop
 		b.Fatal(err)

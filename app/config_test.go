@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -51,9 +52,13 @@ func TestConfigWithSecretsMustBePrivate(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "codepay.toml")
 	os.WriteFile(cfg, []byte("[center]\nurl = \"https://gw.example\"\napi_key = \"k\"\napi_secret = \"topsecret\"\n"), 0o644)
-	_, err := ParseSettings([]string{"--config", cfg, "--data", dir}, &bytes.Buffer{})
-	if err == nil || !strings.Contains(err.Error(), "chmod 600") {
-		t.Fatalf("a world-readable secret was accepted: %v", err)
+	// Readable by the group or by others, or writable by them: refused.
+	for _, mode := range []os.FileMode{0o644, 0o640, 0o604, 0o620, 0o660} {
+		os.Chmod(cfg, mode)
+		_, err := ParseSettings([]string{"--config", cfg, "--data", dir}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Fatalf("mode %04o with a secret was accepted: %v", mode, err)
+		}
 	}
 	os.Chmod(cfg, 0o600)
 	if _, err := ParseSettings([]string{"--config", cfg, "--data", dir}, &bytes.Buffer{}); err != nil {
@@ -61,8 +66,10 @@ func TestConfigWithSecretsMustBePrivate(t *testing.T) {
 	}
 }
 
-// A full run's logs (terminal, client, simulator) hold no customer code
-// in clear and no secret.
+// A full run's logs (terminal, client, simulator), the results the POS
+// gets and the stored files hold no customer code beyond its mask (the
+// first 4 and last 2 characters) and no secret: no run of 5 characters of
+// a code appears anywhere.
 func TestLogsOfAFullRunHideCodesAndSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	var mu sync.Mutex
@@ -71,26 +78,68 @@ func TestLogsOfAFullRunHideCodesAndSecrets(t *testing.T) {
 	r := newRig(t, center.SimOptions{Log: log, UnsettledFor: time.Second})
 	r.term.cfg.Log = log
 	var used []string
+	var results []string
+	keep := func(res *Result) {
+		b, _ := json.Marshal(res)
+		results = append(results, string(b))
+	}
 	for _, sc := range []string{"ok", "lost", "insufficient", "unsettled", "ok"} {
 		used = append(used, r.hold("PayPay", sc, codes.QR))
-		r.req(`{"op":"payment","amount":300}`)
+		keep(r.req(`{"op":"payment","amount":300}`))
 		r.term.Dismiss()
 	}
-	r.req(`{"op":"refund","slipNo":"00001","confirm":false}`)
-	r.req(`{"op":"daily_total"}`)
+	keep(r.req(`{"op":"refund","slipNo":"00001","confirm":false}`))
+	keep(r.req(`{"op":"reprint","slipNo":"00001"}`))
+	keep(r.req(`{"op":"daily_total"}`))
 	mu.Lock()
 	out := buf.String()
 	mu.Unlock()
 	if out == "" {
 		t.Fatal("nothing was logged")
 	}
-	for _, c := range used {
-		if strings.Contains(out, c) {
-			t.Errorf("a customer code is in the log in clear: %s", c)
+	places := map[string]string{"the log": out, "the results": strings.Join(results, "\n")}
+	for _, f := range []string{r.db.Path(), r.db.Path() + "-wal"} {
+		if b, err := os.ReadFile(f); err == nil {
+			places[f] = string(b)
 		}
 	}
-	if strings.Contains(out, "secret1") {
-		t.Error("the API secret is in the log")
+	simFiles, _ := filepath.Glob(filepath.Join(filepath.Dir(r.sim.DBPath()), "sim.db*"))
+	for _, f := range simFiles {
+		b, _ := os.ReadFile(f)
+		places[f] = string(b)
+	}
+	if len(places) < 4 {
+		t.Fatalf("the stores were not read: %d places", len(places))
+	}
+	for where, text := range places {
+		for _, c := range used {
+			if run := leakedRun(text, c, 5); run != "" {
+				t.Errorf("%s holds %q of the customer code %s", where, run, c)
+			}
+		}
+		if strings.Contains(text, "secret1") {
+			t.Errorf("the API secret is in %s", where)
+		}
+	}
+}
+
+// leakedRun finds a run of n characters of code in text ("" if none).
+func leakedRun(text, code string, n int) string {
+	for i := 0; i+n <= len(code); i++ {
+		if strings.Contains(text, code[i:i+n]) {
+			return code[i : i+n]
+		}
+	}
+	return ""
+}
+
+func TestLeakedRunFindsAPartialCode(t *testing.T) {
+	code := "281234567890123456"
+	if leakedRun("log: 2812**********56", code, 5) != "" {
+		t.Error("the mask itself counted as a leak")
+	}
+	if leakedRun("log: 28123456789012345*", code, 5) == "" {
+		t.Error("17 of 18 digits were not found")
 	}
 }
 
@@ -117,5 +166,27 @@ func TestCenterSecretFromEnvironmentOrFile(t *testing.T) {
 	os.Chmod(f, 0o644)
 	if _, err := ParseSettings([]string{"--center", "https://gw.example.jp", "--center-key", "k", "--center-secret-file", f, "--data", dir}, io.Discard); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("a readable secret file: %v", err)
+	}
+}
+
+// The data folder holds every payment: it is made private (0700), and one
+// that exists open to others is closed to them.
+func TestDataFolderIsPrivate(t *testing.T) {
+	base := t.TempDir()
+	fresh := filepath.Join(base, "a", "data")
+	if err := PrepareDataDir(fresh); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(fresh); st.Mode().Perm() != 0o700 {
+		t.Errorf("new data folder: %04o", st.Mode().Perm())
+	}
+	open := filepath.Join(base, "open")
+	os.Mkdir(open, 0o755)
+	os.Chmod(open, 0o775)
+	if err := PrepareDataDir(open); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(open); st.Mode().Perm() != 0o700 {
+		t.Errorf("existing 0775 folder left at %04o", st.Mode().Perm())
 	}
 }

@@ -321,9 +321,17 @@ func TestPasswordHashAndLockout(t *testing.T) {
 	if err := r.term.Login(context.Background(), "2468"); !errors.Is(err, ErrLocked) {
 		t.Fatalf("locked, even with the right password: %v", err)
 	}
-	now = now.Add(61 * time.Second)
+	// The lockout lasts its whole minute, not a moment less.
+	now = now.Add(LockoutFor - time.Second)
+	if err := r.term.Login(context.Background(), "2468"); !errors.Is(err, ErrLocked) {
+		t.Fatalf("59 s into a 60 s lockout: %v", err)
+	}
+	now = now.Add(2 * time.Second)
 	if err := r.term.Login(context.Background(), "2468"); err != nil {
 		t.Fatalf("after 60 s: %v", err)
+	}
+	if LockoutFor != 60*time.Second {
+		t.Errorf("the lockout is %v; the manual's is 60 s", LockoutFor)
 	}
 }
 
@@ -554,4 +562,77 @@ func TestPanicInAnOperationIsQRNE0204(t *testing.T) {
 	}
 	r.term.Dismiss()
 	r.pay("PayPay", 400, "")
+}
+
+// Practice reaches no center, whatever the operation: payments, cancels,
+// refunds, reprints, totals, the online test and the sales report made in
+// practice leave the center's records and call counts as they were, and
+// practice rows do not count against the capacity.
+func TestPracticeReachesNoCenterAndTakesNoCapacity(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	r.term.cfg.Capacity = 2
+	before, err := r.sim.Ledger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.term.SetPractice(true)
+	var slips []string
+	for i := 0; i < 3; i++ {
+		r.hold("PayPay", "ok", codes.QR)
+		res := r.req(fmt.Sprintf(`{"op":"payment","amount":%d}`, 500+i))
+		if !res.OK || !res.Practice {
+			t.Fatalf("practice payment %d: %+v", i, res.Error)
+		}
+		slips = append(slips, res.Txn.SlipNo)
+	}
+	if res := r.req(`{"op":"refund","slipNo":"` + slips[0] + `","confirm":false}`); !res.OK || res.Txn.Kind != store.KindCancel {
+		t.Fatalf("practice cancel: %+v %+v", res.Txn, res.Error)
+	}
+	if res := r.req(`{"op":"daily_total"}`); !res.OK || !res.Practice {
+		t.Fatalf("practice 日計: %+v", res.Error)
+	}
+	if res := r.req(`{"op":"refund","slipNo":"` + slips[1] + `","confirm":false}`); !res.OK || res.Txn.Kind != store.KindRefund {
+		t.Fatalf("practice refund after the 日計: %+v %+v", res.Txn, res.Error)
+	}
+	if res := r.req(`{"op":"interim_total"}`); !res.OK {
+		t.Fatalf("practice 中間計: %+v", res.Error)
+	}
+	r.term.StartLocal(OpOnlineTest)
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseOnline })
+	r.term.Dismiss()
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+	r.term.StartLocal(OpSalesReport)
+	waitFor(t, func() bool { s := r.term.State(); return s.Phase == PhaseSales && s.Sales.Step == 1 })
+	rep := r.term.State().Sales.Report
+	rep.Basic.StaffCode = "S01"
+	for step := 2; step <= 3; step++ {
+		r.term.SalesNext(rep, "")
+		waitFor(t, func() bool { s := r.term.State(); return s.Sales != nil && s.Sales.Step == step })
+	}
+	r.term.SalesNext(rep, "send")
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseReport })
+	r.term.Dismiss()
+	waitFor(t, func() bool { return r.term.State().Phase == PhaseIdle })
+
+	after, err := r.sim.Ledger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after.Payments) != 0 {
+		t.Errorf("practice payments at the center: %+v", after.Payments)
+	}
+	for route, n := range after.Calls {
+		if n != before.Calls[route] {
+			t.Errorf("practice reached the center: %s %d times", route, n-before.Calls[route])
+		}
+	}
+	// Three practice rows are open, the capacity is 2: real payments still go.
+	r.term.SetPractice(false)
+	r.pay("PayPay", 100, "")
+	r.pay("PayPay", 100, "")
+	if res := r.req(`{"op":"payment","amount":100}`); res.OK || res.Error.Code != CodeDataFull {
+		t.Fatalf("the third real payment over a capacity of 2: %+v", res.Error)
+	}
+	r.term.Dismiss()
+	reconcile(t, r.db, r.sim)
 }

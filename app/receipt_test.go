@@ -25,8 +25,13 @@ func golden(t *testing.T, name string, lines []string) {
 	got := strings.Join(lines, "\n") + "\n"
 	path := filepath.Join("testdata", "receipts", name+".txt")
 	if *update {
+		// Rewritten, not compared: look at the diff before committing it.
 		os.MkdirAll(filepath.Dir(path), 0o755)
-		os.WriteFile(path, []byte(got), 0o644)
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("rewrote %s", path)
+		return
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"time"
 
 	"codepay/app/center"
@@ -425,4 +427,23 @@ func (t *Terminal) probeCenter(ctx context.Context) bool {
 		}
 	})
 	return up
+}
+
+// PrepareDataDir makes the data folder, private to the terminal's user: it
+// holds every payment record. A folder that exists and lets others in is
+// closed to them (its owner chose the place, not who may read it).
+func PrepareDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data.dir: %w", err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("data.dir: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(dir, st.Mode().Perm()&0o700); err != nil {
+			return fmt.Errorf("data.dir %s: mode %04o lets others in and cannot be changed: %w", dir, st.Mode().Perm(), err)
+		}
+	}
+	return nil
 }

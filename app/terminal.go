@@ -315,6 +315,14 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 	}
 	practice := req.Practice || t.Practice()
 	if j, seen, err := t.store.Request(ctx, req.ID); err != nil {
+		// The store cannot be read: staff see it too, unless another
+		// operation owns the screen.
+		t.mu.Lock()
+		idle := t.running == nil
+		t.mu.Unlock()
+		if idle {
+			t.showError(&operation{req: req}, "QRNE0105")
+		}
 		reply(t.failResult(req, "QRNE0105"))
 		return
 	} else if seen {
@@ -360,6 +368,7 @@ func (t *Terminal) HandleRequest(req Request, reply Reply) {
 		t.running = nil
 		t.mu.Unlock()
 		cancel()
+		t.showError(op, "QRNE0105") // for staff as well as for the POS
 		reply(t.failResult(req, "QRNE0105"))
 		return
 	}

@@ -250,10 +250,32 @@ func TestOKActsOnce(t *testing.T) {
 	if !res.OK || res.Txn.Kind != "cancel" {
 		t.Fatalf("cancel: %+v %+v", res.Txn, res.Error)
 	}
+	// The second tap acted on nothing: the outcome stays on screen (it
+	// leaves only by a tap, the hold being an hour here) ...
 	waitPhase(t, term, app.PhaseDone)
+	time.Sleep(300 * time.Millisecond)
+	drain()
+	if p := term.State().Phase; p != app.PhaseDone {
+		t.Fatalf("the second tap dismissed the outcome: %s", p)
+	}
+	test.Tap(findButton(t, w, "OK"))
+	waitPhase(t, term, app.PhaseIdle)
+	// ... and was not kept as the answer of the next confirmation.
+	term.Handle([]byte(`{"type":"request","id":"P-2","op":"payment","amount":500}`), reply)
+	waitPhase(t, term, app.PhaseDone)
+	<-results
+	test.Tap(findButton(t, w, "OK"))
+	waitPhase(t, term, app.PhaseIdle)
+	term.Handle([]byte(`{"type":"request","id":"R-2","op":"refund","slipNo":"00003"}`), reply)
+	waitPhase(t, term, app.PhaseConfirm)
+	time.Sleep(300 * time.Millisecond)
+	drain()
+	if p := term.State().Phase; p != app.PhaseConfirm {
+		t.Fatalf("the next confirmation did not wait for staff: %s", p)
+	}
 	select {
 	case r := <-results:
-		t.Fatalf("a second result: %+v", r)
-	case <-time.After(200 * time.Millisecond):
+		t.Fatalf("a result before staff answered: %+v", r)
+	default:
 	}
 }

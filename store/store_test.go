@@ -34,12 +34,36 @@ func TestOpenCreatesPrivateFileAndMigratesOnce(t *testing.T) {
 	if mode != "wal" || sync != 2 {
 		t.Errorf("journal_mode=%s synchronous=%d", mode, sync)
 	}
+	applied := func(db *DB) (n int, version int) {
+		db.db.QueryRow(`SELECT COUNT(*), MAX(version) FROM schema_migrations`).Scan(&n, &version)
+		return
+	}
+	n1, v1 := applied(db)
+	if n1 == 0 || v1 != len(migrationFiles(t)) {
+		t.Fatalf("%d migrations applied, latest %d, %d on disk", n1, v1, len(migrationFiles(t)))
+	}
+	x := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 100, At: time.Now()}
+	db.BeginTxn(context.Background(), &x)
 	db.Close()
-	db2, err := Open(p) // reopening runs no migration twice
+	db2, err := Open(p) // reopening runs no migration twice and keeps the data
 	if err != nil {
 		t.Fatal(err)
 	}
-	db2.Close()
+	defer db2.Close()
+	if n2, v2 := applied(db2); n2 != n1 || v2 != v1 {
+		t.Errorf("reopened: %d migrations (latest %d), before %d (%d)", n2, v2, n1, v1)
+	}
+	if all, _ := db2.AllTxns(context.Background()); len(all) != 1 {
+		t.Errorf("reopened with %d rows", len(all))
+	}
+}
+
+func migrationFiles(t *testing.T) []string {
+	m, err := filepath.Glob("migrations/*.sql")
+	if err != nil || len(m) == 0 {
+		t.Fatalf("migrations: %v %v", m, err)
+	}
+	return m
 }
 
 func TestSlipNumbersWrapAtFiveDigits(t *testing.T) {
@@ -89,20 +113,34 @@ func TestFailedWriteLeavesNothingHalfWritten(t *testing.T) {
 	}
 }
 
+// A store that turned read-only under the terminal (an SD card the kernel
+// remounted read-only after an error) refuses writes with ErrWrite and
+// keeps what it held. query_only makes SQLite refuse the write as a
+// read-only medium does, whoever runs the test (root ignores file modes).
 func TestReadOnlyDatabaseIsAWriteError(t *testing.T) {
-	if os.Getuid() == 0 {
-		t.Skip("root ignores file modes")
+	db, _ := openTemp(t)
+	ctx := context.Background()
+	x := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 100, At: time.Now()}
+	if err := db.BeginTxn(ctx, &x); err != nil {
+		t.Fatal(err)
 	}
-	db, p := openTemp(t)
-	db.Close()
-	os.Chmod(p, 0o400)
-	ro, err := Open(p)
-	if err == nil {
-		defer ro.Close()
-		x := Txn{Kind: KindPayment, CenterID: "P-1", Amount: 1, At: time.Now()}
-		if err := ro.BeginTxn(context.Background(), &x); !errors.Is(err, ErrWrite) && !errors.Is(err, ErrSlipNo) {
-			t.Fatalf("read-only write: %v", err)
-		}
+	db.db.SetMaxOpenConns(1) // the pragma is per connection
+	if _, err := db.db.Exec(`PRAGMA query_only=ON`); err != nil {
+		t.Fatal(err)
+	}
+	y := Txn{Kind: KindPayment, CenterID: "P-2", Amount: 1, At: time.Now()}
+	if err := db.BeginTxn(ctx, &y); !errors.Is(err, ErrWrite) && !errors.Is(err, ErrSlipNo) {
+		t.Fatalf("read-only write: %v", err)
+	}
+	if err := db.SettleTxn(ctx, x.ID, StateDone, "PID", "PayPay", "", x.At); !errors.Is(err, ErrWrite) {
+		t.Fatalf("read-only settle: %v", err)
+	}
+	if err := db.StartRequest(ctx, "R1", "payment", "h", false); !errors.Is(err, ErrWrite) {
+		t.Fatalf("read-only journal: %v", err)
+	}
+	all, err := db.AllTxns(ctx)
+	if err != nil || len(all) != 1 || all[0].State != StateIntent {
+		t.Fatalf("what was stored: %+v %v", all, err)
 	}
 }
 
@@ -172,17 +210,31 @@ func BenchmarkHistoryAndCountWithAMillion(b *testing.B) {
 
 // fill inserts n closed transactions plus 1000 open ones, fast.
 func fill(b *testing.B, db *DB, n int) {
-	tx, _ := db.db.Begin()
-	st, _ := tx.Prepare(`INSERT INTO txns(kind, state, slip_no, center_id, brand, amount, at, closed_seq) VALUES ('payment','done',?,?,'PayPay',1000,'2026-11-24T10:00:00+09:00',?)`)
+	tx, err := db.db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := tx.Prepare(`INSERT INTO txns(kind, state, slip_no, center_id, brand, amount, at, closed_seq) VALUES ('payment','done',?,?,'PayPay',1000,'2026-11-24T10:00:00+09:00',?)`)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := 0; i < n; i++ {
 		var closed any = 1
 		if i >= n-1000 {
 			closed = nil
 		}
-		st.Exec("00001", "C-"+itoa(i), closed)
+		if _, err := st.Exec("00001", "C-"+itoa(i), closed); err != nil {
+			b.Fatalf("row %d: %v", i, err)
+		}
 	}
 	st.Close()
-	tx.Commit()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	var rows int
+	if err := db.db.QueryRow(`SELECT COUNT(*) FROM txns`).Scan(&rows); err != nil || rows != n {
+		b.Fatalf("%d rows stored of %d: %v", rows, n, err)
+	}
 }
 
 func itoa(i int) string {
