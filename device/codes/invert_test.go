@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"codepay/device/codes/codestest"
 )
 
 func inverted(g *image.Gray) *image.Gray {
@@ -38,6 +40,9 @@ func TestInvertedCodesReadAsWellAsNormalOnes(t *testing.T) {
 			}
 		}
 		t.Logf("%s: %d normal, %d inverted, of %d", set, normal, inv, len(imgs))
+		if len(imgs) > 0 && !strings.HasPrefix(set, "falsepositives") {
+			codestest.Record(t.Name(), "testdata/codes/"+set+" inverted (light on dark)", inv, len(imgs), normal)
+		}
 		if inv < normal {
 			t.Errorf("%s: inverted %d < normal %d", set, inv, normal)
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/makiuchi-d/gozxing/common"
 	"golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
+
+	"codepay/device/codes/codestest"
 )
 
 // synthFrame makes a camera-like frame: a code about a quarter of the
@@ -142,6 +144,7 @@ func TestSyntheticFramesAreRead(t *testing.T) {
 			}
 		}
 		t.Logf("%dx%d: %d of %d codes read", size[0], size[1], read, codes)
+		codestest.Record(t.Name(), fmt.Sprintf("synthetic %dx%d frames with a QR or Code128", size[0], size[1]), read, codes, codes*9/10)
 		if wrong > 0 || read < codes*9/10 {
 			t.Errorf("%dx%d: read %d of %d, %d wrong", size[0], size[1], read, codes, wrong)
 		}
@@ -246,6 +249,7 @@ func TestTiltedBentLargeCodesAreRead(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d tilted, bent frames read", read, n)
+	codestest.Record(t.Name(), "version 8 QR under random perspective and bending", read, n, n)
 	if read < n { // today's figure: it only goes up
 		t.Errorf("tilted, bent large codes: read %d of %d", read, n)
 	}
@@ -280,6 +284,7 @@ func TestSlantedWalletCodesAreRead(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d slanted wallet codes read", read, n)
+	codestest.Record(t.Name(), "wallet QR (24 digits, JPQR) at a slant, 2.5-7 px a module", read, n, n*97/100)
 	if read < n*97/100 { // today's figure: it only goes up
 		t.Errorf("slanted wallet codes: read %d of %d", read, n)
 	}
