@@ -14,62 +14,76 @@ APT_BUILD = ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev 
 # Only for screenshots of the real window and the two-terminal demo.
 APT_TOOLS = xvfb xauth imagemagick socat
 
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
-.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak clean
+.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak mutate clean
 
 all: build
 
-# Installs what is missing, nothing else.
+# Go first (1.26 or later), then what is missing of the apt packages
+# (.ci/apt-install: with sudo when not root; says what to run without it).
 deps:
-	@missing=""; for p in $(APT_BUILD); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
-	fi
-	@command -v $(GO) >/dev/null || { echo "Go 1.26 is needed: https://go.dev/dl/"; exit 1; }
+	@GO=$(GO) sh .ci/check-go
+	@sh .ci/apt-install $(APT_BUILD)
+	@echo "codepay: fetching the Go modules"
 	$(GO) mod download
 
 deps-tools: deps
-	@missing=""; for p in $(APT_TOOLS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $$missing; \
-	fi
+	@sh .ci/apt-install $(APT_TOOLS)
 
 build: deps
+	@[ -x codepay ] || echo "codepay: building; the first build compiles Fyne's cgo parts and takes a few minutes (about 4 on 2 cores)"
 	$(GO) build -o codepay .
 
 run: build
 	LANG=$(LANG_RUN) ./codepay --data $(DATA)
 
-# Every test: vet, the import rules, the unit, end-to-end and short fault
-# tests, and FUZZTIME of each fuzz target.
+# Every test: the import rules and gofmt, then vet and every test with
+# -race in one go (go test vets each package with the same race-built
+# dependencies, so everything compiles once), then FUZZTIME of each fuzz
+# target. The build goes first, with a count of what it compiled, so a
+# cold run is not silent.
 FUZZTIME ?= 30s
 FUZZ_TARGETS = FuzzParser:./device/poslink/ FuzzParseRequest:./app/ FuzzConfigFile:./app/ \
                FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/
 test: deps check
-	LANG=$(LANG_RUN) $(GO) test -race -count=1 -timeout 40m ./...
+	@echo "codepay: compiling with the race detector (a cold cache takes several minutes; later runs reuse it)"
+	@sh .ci/progress $(GO) build -race -v ./...
+	@echo "codepay: vet and every test, with -race"
+	LANG=$(LANG_RUN) $(GO) test -race -vet=all -count=1 -timeout 40m ./...
+	@echo "codepay: fuzzing, $(FUZZTIME) a target"
 	$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)
 
 # The long fault runs: 100 kills, 1000 requests over a noisy line.
 soak: deps
 	CODEPAY_SOAK=1 LANG=$(LANG_RUN) $(GO) test -count=1 -timeout 60m -run 'Fault|Soak|PowerFailure' -v ./app/... ./device/...
 
-check: vet
+# Cheap checks first: the import rules (from go list, nothing compiled),
+# gofmt, and vet of the small tools under .ci (the rest is vetted by go test).
+check:
 	@if $(GO) list -deps ./app/... ./device/... ./store/... ./i18n/... | grep -q '^fyne.io/'; then \
 	  echo "app, device, store or i18n import Fyne: they must not"; exit 1; fi
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt needed"; exit 1; }
+	$(GO) vet ./.ci/benchreport/ ./.ci/mutate/
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet ./... ./.ci/benchreport/ ./.ci/mutate/
+
+# Named mutations of the money paths (intent order, recovery, reversal,
+# replay, masking, capacity, practice isolation, lockout); every one must
+# be killed by the tests. The table goes to docs/reliability.md.
+mutate: deps
+	$(GO) run ./.ci/mutate -out docs/reliability.md
 
 # Benchmarks; each target of design.md with its figure beside it goes to
 # docs/benchmarks.md.
 BENCH_PKGS = ./device/codes/ ./store/ ./app/
 BENCH_CMD = GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
+# The read rates come from the read-rate tests of the same run.
+READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|Inverted|ScanReal'
 bench: deps
+	rm -f /tmp/codepay-figures.jsonl
+	CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) | tee /tmp/codepay-bench.txt
-	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" < /tmp/codepay-bench.txt
+	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" -figures /tmp/codepay-figures.jsonl < /tmp/codepay-bench.txt
 	@cat docs/benchmarks.md
 
 # Screens rendered headless with fyne/test into docs/screens/*.png.
@@ -83,11 +97,14 @@ screenshot-window: build deps-tools
 	DISPLAY=:97 import -window root docs/window-xvfb.png; kill $$app $$xvfb
 
 # Each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a long run);
-# what they find lands in testdata/fuzz/ and is kept as seeds.
+# what they find lands in testdata/fuzz/ and is kept as seeds. Minimising
+# a new input may take 60 s by default, which ate the last half of a 30 s
+# run at 0 execs/s: 2 s keeps the run exploring (a crasher is still
+# minimised, and saved either way).
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "fuzz $${t%%:*} $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t##*:} || exit 1; \
+	  $(GO) test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $${t##*:} || exit 1; \
 	done
 
 clean:
