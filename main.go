@@ -132,6 +132,7 @@ func runTerminal(args []string) error {
 	}
 	ui := screens.New(a, term, panel)
 	w.SetContent(ui.Content())
+	ui.BindKeys(w.Canvas())
 	w.SetPadded(false) // the swipe strip must touch the screen's left edge
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(s.Fullscreen)

@@ -192,25 +192,39 @@ func (s *Settings) loadFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	md, err := toml.DecodeFile(path, s)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return fmt.Errorf("config %s: line %d: %s", path, pe.Position.Line, pe.Message)
-		}
-		return fmt.Errorf("config %s: %w", path, err)
+		return fmt.Errorf("config: %w", err)
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		return fmt.Errorf("config %s: unknown setting %s", path, und[0].String())
-	}
-	secret := s.Center.APISecret != "" || s.Terminal.Password != ""
-	for _, sv := range s.Services {
-		secret = secret || sv.APISecret != ""
+	secret, err := s.decode(path, data)
+	if err != nil {
+		return err
 	}
 	if secret && st.Mode().Perm()&0o077 != 0 {
 		return fmt.Errorf("config %s: holds secrets but others can read it (mode %o); chmod 600 it", path, st.Mode().Perm())
 	}
 	return nil
+}
+
+// decode reads a config's TOML text over s; secret tells whether it holds
+// any secret (API secret, password).
+func (s *Settings) decode(name string, data []byte) (secret bool, err error) {
+	md, err := toml.Decode(string(data), s)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return false, fmt.Errorf("config %s: line %d: %s", name, pe.Position.Line, pe.Message)
+		}
+		return false, fmt.Errorf("config %s: %w", name, err)
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		return false, fmt.Errorf("config %s: unknown setting %s", name, und[0].String())
+	}
+	secret = s.Center.APISecret != "" || s.Terminal.Password != ""
+	for _, sv := range s.Services {
+		secret = secret || sv.APISecret != ""
+	}
+	return secret, nil
 }
 
 var baudRates = map[int]bool{9600: true, 19200: true, 38400: true, 57600: true, 115200: true}
