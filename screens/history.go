@@ -58,7 +58,7 @@ func chooseScreen(tr *i18n.Localizer, s app.State, answer func(int64)) fyne.Canv
 
 // reportScreen shows a slip or a totals report as the printer would print
 // it; a totals report can be switched between 取引明細 and 簡易明細.
-func (u *UI) reportScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
+func (u *UI) reportScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
 	lines := s.Receipt
 	var toggle fyne.CanvasObject = container.NewHBox()
 	if s.Totals != nil || s.Batch != nil {
@@ -79,7 +79,7 @@ func (u *UI) reportScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	text := widget.NewLabel(strings.Join(lines, "\n"))
 	text.TextStyle.Monospace = true
 	paper := container.NewCenter(text)
-	bottom := container.NewCenter(container.NewHBox(toggle, bigButton(tr.T("result.ok"), once(u.term.Dismiss))))
+	bottom := container.NewCenter(container.NewHBox(toggle, bigButton(tr.T("result.ok"), once(ok))))
 	var top fyne.CanvasObject
 	if s.Mismatch != nil {
 		// Figures and lines disagree: staff see it before anything else.

@@ -4,14 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"codepay/app"
+	"codepay/app/center"
 	"codepay/i18n"
 )
 
@@ -24,30 +27,31 @@ type PosPanel struct {
 
 	amount  *widget.Label
 	digits  string
-	log     *widget.Label
-	lines   []string
+	log     *fyne.Container // one entry per result, newest first
+	entries int
 	lastTxn string
 	seq     atomic.Int64
 	box     fyne.CanvasObject
-	buttons map[string]*widget.Button // by label, for tests that tap them
+	buttons map[string]*keylessButton // by label, for tests that tap them
+	// selects, by what they choose: brand, format, scenario.
+	brandSel, formatSel, scenarioSel *widget.Select
 }
 
 // NewPosPanel builds the panel; customer is the demo customer whose code
 // the demo camera shows.
 func NewPosPanel(term *app.Terminal, customer *app.DemoCustomer) *PosPanel {
-	p := &PosPanel{term: term, customer: customer, tr: term.Localizer(), buttons: map[string]*widget.Button{}}
+	p := &PosPanel{term: term, customer: customer, tr: term.Localizer(), buttons: map[string]*keylessButton{}}
 	p.amount = widget.NewLabel("¥0")
 	p.amount.Alignment = fyne.TextAlignTrailing
 	p.amount.SizeName = "headingText"
-	p.log = widget.NewLabel("")
-	p.log.Wrapping = fyne.TextWrapWord
+	p.log = container.NewVBox()
 
 	keys := container.NewGridWithColumns(3)
 	for _, k := range []string{"7", "8", "9", "4", "5", "6", "1", "2", "3", "0", "00"} {
 		k := k
 		keys.Add(p.key(k, func() { p.typeDigits(k) }))
 	}
-	keys.Add(p.key(p.tr.T("posp.clear"), func() { p.digits = ""; p.showAmount() }))
+	keys.Add(p.key(p.tr.T("posp.clear"), p.clear))
 
 	pay := p.button(p.tr.T("posp.pay"), p.onPay)
 	pay.Importance = widget.HighImportance
@@ -58,27 +62,71 @@ func NewPosPanel(term *app.Terminal, customer *app.DemoCustomer) *PosPanel {
 		p.button(p.tr.T("posp.interim"), func() { p.send(app.Request{Op: app.OpInterimTotal}) }),
 	)
 
+	// The choices are shown in words, each scenario with the outcome it
+	// gives; the demo customer gets the identifiers behind them.
 	brands, scenarios, formats := app.DemoChoices()
 	brand0, scenario0, f0 := customer.Chosen()
-	brandSel := widget.NewSelect(brands, nil)
-	scenarioSel := widget.NewSelect(scenarios, nil)
-	formatSel := widget.NewSelect(formats, nil)
-	brandSel.SetSelected(brand0)
-	scenarioSel.SetSelected(scenario0)
-	formatSel.SetSelected(f0)
+	formatLabels := labels(formats, func(f string) string { return p.tr.T("posp.format." + f) })
+	scenarioLabels := labels(scenarios, p.scenarioLabel)
+	p.brandSel = widget.NewSelect(brands, nil)
+	p.formatSel = widget.NewSelect(formatLabels, nil)
+	p.scenarioSel = widget.NewSelect(scenarioLabels, nil)
+	p.brandSel.SetSelected(brand0)
+	p.formatSel.SetSelected(formatLabels[index(formats, f0)])
+	p.scenarioSel.SetSelected(scenarioLabels[index(scenarios, scenario0)])
 	choose := func(string) {
-		customer.Choose(brandSel.Selected, scenarioSel.Selected, formatSel.Selected)
+		customer.Choose(p.brandSel.Selected, scenarios[max(0, p.scenarioSel.SelectedIndex())], formats[max(0, p.formatSel.SelectedIndex())])
 	}
-	brandSel.OnChanged, scenarioSel.OnChanged, formatSel.OnChanged = choose, choose, choose
+	p.brandSel.OnChanged, p.formatSel.OnChanged, p.scenarioSel.OnChanged = choose, choose, choose
 
 	title := widget.NewLabel(p.tr.T("posp.title"))
 	title.TextStyle.Bold = true
 	codeTitle := widget.NewLabel(p.tr.T("posp.code"))
-	top := container.NewVBox(container.NewBorder(nil, nil, title, nil, p.amount), keys, container.NewGridWrap(fyne.NewSize(320, 56), pay), ops,
-		widget.NewSeparator(), codeTitle, container.NewGridWithColumns(2, brandSel, formatSel), scenarioSel,
-		widget.NewSeparator(), widget.NewLabel(p.tr.T("posp.log")))
-	p.box = container.NewGridWrap(fyne.NewSize(340, 780), container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.log)))
+	codeTitle.TextStyle.Bold = true
+	logTitle := widget.NewLabel(p.tr.T("posp.log"))
+	logTitle.TextStyle.Bold = true
+	hint := widget.NewLabel(p.tr.T("posp.keys"))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.SizeName = fynetheme.SizeNameCaptionText
+	form := widget.NewForm(
+		widget.NewFormItem(p.tr.T("posp.brand"), p.brandSel),
+		widget.NewFormItem(p.tr.T("posp.format"), p.formatSel),
+	)
+	top := container.NewVBox(container.NewBorder(nil, nil, title, nil, p.amount), keys,
+		pay, ops, hint,
+		widget.NewSeparator(), codeTitle, form, widget.NewLabel(p.tr.T("posp.scenario.title")), p.scenarioSel,
+		widget.NewSeparator(), logTitle)
+	// Inset from the window's edge, one width for every row.
+	p.box = container.NewPadded(container.NewGridWrap(fyne.NewSize(336, 760), container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.log))))
 	return p
+}
+
+// scenarioLabel is a scenario in words with the outcome staff will see:
+// 「残高不足 → Q1ET0006」.
+func (p *PosPanel) scenarioLabel(name string) string {
+	sc, _ := center.ScenarioByName(name)
+	expect := p.tr.T("posp.expect.done")
+	if code, _, _ := strings.Cut(sc.Outcome, " "); strings.HasPrefix(code, "Q1") {
+		expect = code
+	}
+	return p.tr.T("posp.scenario", "Label", p.tr.T("posp.scenario."+name), "Expect", expect)
+}
+
+func labels(values []string, label func(string) string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = label(v)
+	}
+	return out
+}
+
+func index(values []string, v string) int {
+	for i, x := range values {
+		if x == v {
+			return i
+		}
+	}
+	return 0
 }
 
 // Content is the panel's widget tree.
@@ -88,11 +136,20 @@ func (p *PosPanel) key(label string, tap func()) fyne.CanvasObject {
 	return container.NewGridWrap(fyne.NewSize(104, 48), p.button(label, tap))
 }
 
-func (p *PosPanel) button(label string, tap func()) *widget.Button {
-	b := widget.NewButton(label, tap)
+func (p *PosPanel) button(label string, tap func()) *keylessButton {
+	b := &keylessButton{}
+	b.Text, b.OnTapped = label, tap
+	b.ExtendBaseWidget(b)
 	p.buttons[label] = b
 	return b
 }
+
+// keylessButton is a button that a key never presses: Space on a button
+// reached with Tab would otherwise start a payment. The keyboard's own
+// keys (Enter for 支払, Esc for C) are the canvas's, see BindKeys.
+type keylessButton struct{ widget.Button }
+
+func (b *keylessButton) TypedKey(*fyne.KeyEvent) {}
 
 func (p *PosPanel) typeDigits(d string) {
 	if len(p.digits)+len(d) > 7 || (p.digits == "" && d[0] == '0') {
@@ -100,6 +157,20 @@ func (p *PosPanel) typeDigits(d string) {
 	}
 	p.digits += d
 	p.showAmount()
+}
+
+// clear is [C]: the amount typed so far goes.
+func (p *PosPanel) clear() {
+	p.digits = ""
+	p.showAmount()
+}
+
+// backspace takes back the last digit typed.
+func (p *PosPanel) backspace() {
+	if p.digits != "" {
+		p.digits = p.digits[:len(p.digits)-1]
+		p.showAmount()
+	}
 }
 
 func (p *PosPanel) showAmount() {
@@ -143,29 +214,62 @@ func (p *PosPanel) onReply(msg any) {
 	case res.OK && res.Txn != nil:
 		if res.Op == app.OpPayment {
 			p.lastTxn = res.Txn.SlipNo
-			p.digits = ""
-			p.showAmount()
+			p.clear()
 		}
-		p.addLog(p.tr.T("posp.result_ok", "Op", op, "Brand", res.Txn.Brand, "Amount", i18n.Yen(res.Txn.Amount), "Slip", res.Txn.SlipNo))
+		p.addEntry(p.tr.T("posp.result_ok", "Op", op, "Amount", i18n.Yen(res.Txn.Amount)),
+			res.Txn.Brand+"  "+p.tr.T("posp.entry.slip", "Slip", res.Txn.SlipNo), false)
 	case res.OK && res.Totals != nil:
-		p.addLog(p.tr.T("posp.result_totals", "Op", op, "N", res.Totals.Total.Net.Count, "Amount", i18n.Yen(res.Totals.Total.Net.Amount)))
+		p.addEntry(p.tr.T("posp.result_totals", "Op", op, "N", res.Totals.Total.Net.Count, "Amount", i18n.Yen(res.Totals.Total.Net.Amount)), "", false)
 	case res.OK:
-		p.addLog(op + " " + p.tr.T("result.ok"))
+		p.addEntry(op+" "+p.tr.T("result.ok"), "", false)
 	default:
-		p.addLog(p.tr.T("posp.result_ng", "Op", op, "Code", res.Error.Code, "Message", oneLine(res.Error.Message)))
+		p.addEntry(p.tr.T("posp.result_ng", "Op", op, "Code", res.Error.Code), oneLine(res.Error.Message), true)
 	}
 }
 
-func (p *PosPanel) addLog(line string) {
-	p.lines = append([]string{line}, p.lines...)
-	if len(p.lines) > 30 {
-		p.lines = p.lines[:30]
+// addLog adds a line of the panel's own (not a result).
+func (p *PosPanel) addLog(line string) { p.addEntry(line, "", true) }
+
+// addEntry puts a result at the top of the log: its first line in bold,
+// the detail under it, a rule between entries; the newest 30 are kept.
+func (p *PosPanel) addEntry(head, detail string, problem bool) {
+	h := widget.NewLabel(head)
+	h.TextStyle.Bold = true
+	h.Truncation = fyne.TextTruncateEllipsis
+	if problem {
+		h.Importance = widget.DangerImportance
 	}
-	text := ""
-	for _, l := range p.lines {
-		text += l + "\n"
+	entry := container.NewVBox(h)
+	if detail != "" {
+		d := widget.NewLabel(detail)
+		d.Wrapping = fyne.TextWrapWord
+		entry.Add(d)
 	}
-	p.log.SetText(text)
+	objs := []fyne.CanvasObject{entry}
+	if len(p.log.Objects) > 0 {
+		objs = append(objs, widget.NewSeparator())
+	}
+	objs = append(objs, p.log.Objects...)
+	if len(objs) > 59 { // 30 entries and the rules between them
+		objs = objs[:59]
+	}
+	p.log.Objects = objs
+	p.log.Refresh()
+}
+
+// logText is the log as text, newest first, for tests.
+func (p *PosPanel) logText() []string {
+	var out []string
+	for _, o := range p.log.Objects {
+		if c, ok := o.(*fyne.Container); ok {
+			var parts []string
+			for _, l := range c.Objects {
+				parts = append(parts, l.(*widget.Label).Text)
+			}
+			out = append(out, strings.Join(parts, "\n"))
+		}
+	}
+	return out
 }
 
 func oneLine(s string) string {

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -189,93 +190,144 @@ func TestDemoPaymentOnScreen(t *testing.T) {
 	}
 	// The panel shows the POS's result.
 	deadline := time.Now().Add(10 * time.Second)
-	for drain(); !strings.Contains(panel.log.Text, "支払 OK PayPay ¥1,980"); drain() {
+	for drain(); len(panel.logText()) == 0; drain() {
 		if time.Now().After(deadline) {
-			t.Fatalf("panel log %q", panel.log.Text)
+			t.Fatal("no result in the panel's log")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	if got := panel.logText()[0]; got != "支払 OK ¥1,980\nPayPay  伝票 00001" {
+		t.Fatalf("panel log entry %q", got)
 	}
 	shot(t, w, "paid")
 }
 
-func TestErrorScreenShowsCodeMessageAndRemedy(t *testing.T) {
+// The POS panel speaks the staff's words: scenarios with the code they
+// lead to, formats by name, results one per entry, newest first.
+func TestPosPanelLabelsAndLog(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(&theme.Kiosk{})
 	customer := app.NewDemoCustomer()
-	customer.Choose("PayPay", "insufficient", string(codes.QR))
 	term := newTerminal(t, customer)
 	panel := NewPosPanel(term, customer)
 	ui := New(a, term, panel)
 	w := test.NewTempWindow(t, ui.Content())
 	w.Resize(kiosk)
-	for _, k := range []string{"5", "0", "0"} {
-		test.Tap(panel.buttons[k])
-	}
-	test.Tap(panel.buttons["支払"])
-	waitPhase(t, term, app.PhaseError)
-	s := texts(ui.body)
-	for _, want := range []string{"Q1ET0006", "お客様の取引残高が不足しています", "残高が不足していますので", "×"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("error screen lacks %q:\n%s", want, s)
+	drain()
+	for _, sel := range []*widget.Select{panel.scenarioSel, panel.formatSel, panel.brandSel} {
+		for _, o := range sel.Options {
+			if strings.Contains(o, "_") {
+				t.Errorf("a raw identifier in a choice: %q", o)
+			}
 		}
 	}
-	shot(t, w, "error_Q1ET0006")
+	if !slices.Contains(panel.scenarioSel.Options, "残高不足 → Q1ET0006") || !slices.Contains(panel.scenarioSel.Options, "正常 → 完了") {
+		t.Errorf("scenario choices: %q", panel.scenarioSel.Options)
+	}
+	if !slices.Contains(panel.formatSel.Options, "バーコード (Code128)") {
+		t.Errorf("format choices: %q", panel.formatSel.Options)
+	}
+	// A choice in words chooses the scenario behind it.
+	panel.scenarioSel.SetSelected("残高不足 → Q1ET0006")
+	panel.formatSel.SetSelected("バーコード (Code128)")
+	if _, sc, f := customer.Chosen(); sc != "insufficient" || f != "CODE_128" {
+		t.Fatalf("chosen %s %s", sc, f)
+	}
+	results := make(chan *app.Result, 1)
+	term.Handle([]byte(`{"type":"request","id":"P-1","op":"payment","amount":700}`), func(m any) {
+		if r, ok := m.(*app.Result); ok {
+			results <- r
+		}
+	})
+	if r := <-results; r.OK || r.Error.Code != "Q1ET0006" {
+		t.Fatalf("the scenario chosen gave %+v", r.Error)
+	}
+	panel.onReply(&app.Result{Op: app.OpPayment, OK: false, Error: &app.ErrorInfo{Code: "Q1ET0006", Message: "残高が不足しています\nお客様にご確認ください"}})
+	panel.onReply(&app.Result{Op: app.OpPayment, OK: true, Txn: &app.TxnInfo{Brand: "d払い", Amount: 500, SlipNo: "00002"}})
+	log := panel.logText()
+	if len(log) != 2 || log[0] != "支払 OK ¥500\nd払い  伝票 00002" || !strings.HasPrefix(log[1], "支払 NG Q1ET0006\n残高が不足しています") {
+		t.Fatalf("log, newest first: %q", log)
+	}
+	if len(panel.log.Objects) != 3 {
+		t.Errorf("entries are not separated: %d objects", len(panel.log.Objects))
+	}
 }
 
-// [OK] acts once however fast it is tapped (the manual warns against
-// repeated taps): two taps on the cancel confirmation make one cancel.
-func TestOKActsOnce(t *testing.T) {
+// A laptop's keyboard: digits, Backspace, Esc and Enter on the POS panel;
+// Enter is [OK] and Esc is [×] on the confirmation; Space on a button
+// reached with Tab does not pay.
+func TestKeyboardOnPanelAndScreens(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(&theme.Kiosk{})
 	customer := app.NewDemoCustomer()
 	term := newTerminal(t, customer)
-	ui := New(a, term, nil)
+	panel := NewPosPanel(term, customer)
+	ui := New(a, term, panel)
 	w := test.NewTempWindow(t, ui.Content())
 	w.Resize(kiosk)
-	results := make(chan *app.Result, 4)
-	reply := func(msg any) {
-		if r, ok := msg.(*app.Result); ok {
+	ui.BindKeys(w.Canvas())
+	drain()
+	key := func(name fyne.KeyName) { w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: name}); drain() }
+	test.TypeOnCanvas(w.Canvas(), "12x34")
+	if panel.amount.Text != "¥1,234" {
+		t.Fatalf("typed 12x34: %q", panel.amount.Text)
+	}
+	key(fyne.KeyBackspace)
+	if panel.amount.Text != "¥123" {
+		t.Fatalf("after Backspace: %q", panel.amount.Text)
+	}
+	key(fyne.KeyEscape)
+	if panel.amount.Text != "¥0" {
+		t.Fatalf("after Esc: %q", panel.amount.Text)
+	}
+	key(fyne.KeyReturn) // nothing typed: no payment
+	drain()
+	if p := term.State().Phase; p != app.PhaseIdle {
+		t.Fatalf("Enter with no amount started %s", p)
+	}
+	test.TypeOnCanvas(w.Canvas(), "800")
+	key(fyne.KeyReturn)
+	waitPhase(t, term, app.PhaseDone)
+	test.TypeOnCanvas(w.Canvas(), "5") // not on the outcome screen
+	if panel.amount.Text != "¥0" {
+		t.Fatalf("digits typed during the outcome went to the panel: %q", panel.amount.Text)
+	}
+	key(fyne.KeyReturn) // [OK]
+	waitPhase(t, term, app.PhaseIdle)
+	results := make(chan *app.Result, 2)
+	reply := func(m any) {
+		if r, ok := m.(*app.Result); ok {
 			results <- r
 		}
 	}
-	term.Handle([]byte(`{"type":"request","id":"P-1","op":"payment","amount":800}`), reply)
-	waitPhase(t, term, app.PhaseDone)
-	<-results
 	term.Handle([]byte(`{"type":"request","id":"R-1","op":"refund","slipNo":"00001"}`), reply)
 	waitPhase(t, term, app.PhaseConfirm)
-	ok := findButton(t, w, "OK")
-	test.Tap(ok)
-	test.Tap(ok)
-	res := <-results
-	if !res.OK || res.Txn.Kind != "cancel" {
-		t.Fatalf("cancel: %+v %+v", res.Txn, res.Error)
+	key(fyne.KeyEscape) // [×]
+	if r := <-results; r.OK || r.Error.Code != app.CodeAborted {
+		t.Fatalf("Esc on the confirmation: %+v", r.Error)
 	}
-	// The second tap acted on nothing: the outcome stays on screen (it
-	// leaves only by a tap, the hold being an hour here) ...
-	waitPhase(t, term, app.PhaseDone)
-	time.Sleep(300 * time.Millisecond)
-	drain()
-	if p := term.State().Phase; p != app.PhaseDone {
-		t.Fatalf("the second tap dismissed the outcome: %s", p)
-	}
-	test.Tap(findButton(t, w, "OK"))
 	waitPhase(t, term, app.PhaseIdle)
-	// ... and was not kept as the answer of the next confirmation.
-	term.Handle([]byte(`{"type":"request","id":"P-2","op":"payment","amount":500}`), reply)
-	waitPhase(t, term, app.PhaseDone)
-	<-results
-	test.Tap(findButton(t, w, "OK"))
-	waitPhase(t, term, app.PhaseIdle)
-	term.Handle([]byte(`{"type":"request","id":"R-2","op":"refund","slipNo":"00003"}`), reply)
+	term.Handle([]byte(`{"type":"request","id":"R-2","op":"refund","slipNo":"00001"}`), reply)
 	waitPhase(t, term, app.PhaseConfirm)
-	time.Sleep(300 * time.Millisecond)
-	drain()
-	if p := term.State().Phase; p != app.PhaseConfirm {
-		t.Fatalf("the next confirmation did not wait for staff: %s", p)
+	key(fyne.KeyReturn) // [OK]
+	key(fyne.KeyReturn) // once only
+	if r := <-results; !r.OK || r.Txn.Kind != "cancel" {
+		t.Fatalf("Enter on the confirmation: %+v %+v", r.Txn, r.Error)
 	}
-	select {
-	case r := <-results:
-		t.Fatalf("a result before staff answered: %+v", r)
-	default:
+	waitPhase(t, term, app.PhaseDone)
+	key(fyne.KeyEscape)
+	waitPhase(t, term, app.PhaseIdle)
+	// Tab to 支払 with an amount typed, then Space and Enter: no payment.
+	test.TypeOnCanvas(w.Canvas(), "300")
+	w.Canvas().Focus(panel.buttons["支払"])
+	for _, k := range []fyne.KeyName{fyne.KeySpace, fyne.KeyReturn} {
+		if f, ok := w.Canvas().Focused().(fyne.Focusable); ok {
+			f.TypedKey(&fyne.KeyEvent{Name: k})
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	drain()
+	if p := term.State().Phase; p != app.PhaseIdle {
+		t.Fatalf("a key on the focused 支払 button started %s", p)
 	}
 }

@@ -37,6 +37,9 @@ type UI struct {
 	themed  bool
 	// customer is the second window's content, when there is one.
 	customer *CustomerDisplay
+	// keyOK and keyCancel are what Enter and Esc do on the screen shown
+	// ([OK] and [×]); nil where the screen has no such button.
+	keyOK, keyCancel func()
 }
 
 // New builds the UI for a terminal. panel is the on-screen POS of the demo
@@ -151,6 +154,28 @@ func (u *UI) render(s app.State) {
 		u.overlay.Objects = []fyne.CanvasObject{u.menu.drawer(u.tr)}
 	}
 	u.overlay.Refresh()
+	// One gate per screen: a tap and a key (Enter, Esc) act once between
+	// them, as two taps do.
+	act := once(func() {})
+	gated := func(fn func()) func() {
+		done := false
+		return func() {
+			if !done {
+				done = true
+				act()
+				fn()
+			}
+		}
+	}
+	dismiss := gated(u.term.Dismiss)
+	answered := false
+	answer := func(v int64) {
+		if !answered {
+			answered = true
+			u.term.Answer(v)
+		}
+	}
+	u.keyOK, u.keyCancel = nil, nil
 	var content fyne.CanvasObject
 	switch s.Phase {
 	case app.PhaseRecovering:
@@ -159,20 +184,29 @@ func (u *UI) render(s app.State) {
 		content = faultScreen(u.tr, s)
 	case app.PhaseWaitingCode:
 		content = payScreen(u.tr, s, u.preview, u.term.Reset)
+		if s.Abortable {
+			u.keyCancel = u.term.Reset
+		}
 	case app.PhaseProcessing:
 		content = processingScreen(u.tr, s)
 	case app.PhaseDone:
-		content = doneScreen(u.tr, s, u.term.Dismiss)
+		content = doneScreen(u.tr, s, dismiss)
+		u.keyOK, u.keyCancel = dismiss, dismiss
 	case app.PhaseError:
-		content = errorScreen(u.tr, s, u.term.Dismiss)
+		content = errorScreen(u.tr, s, dismiss)
+		u.keyOK, u.keyCancel = dismiss, dismiss
 	case app.PhaseConfirm:
-		content = confirmScreen(u.tr, s, u.term.Answer)
+		content = confirmScreen(u.tr, s, answer)
+		u.keyOK, u.keyCancel = func() { answer(1) }, func() { answer(0) }
 	case app.PhaseChoose:
-		content = chooseScreen(u.tr, s, u.term.Answer)
+		content = chooseScreen(u.tr, s, answer)
+		u.keyCancel = func() { answer(0) }
 	case app.PhaseReport:
-		content = u.reportScreen(u.tr, s)
+		content = u.reportScreen(u.tr, s, dismiss)
+		u.keyOK = dismiss
 	case app.PhaseOnline:
-		content = onlineScreen(u.tr, s, u.term.Dismiss)
+		content = onlineScreen(u.tr, s, dismiss)
+		u.keyOK, u.keyCancel = dismiss, dismiss
 	case app.PhaseSales:
 		content = u.salesScreen(u.tr, s)
 	default:

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"codepay/device/codes"
 )
 
 func writePNG(t *testing.T, path string, v uint8) {
@@ -82,5 +84,54 @@ func TestDemoShowsTheCodeAfterTheDelay(t *testing.T) {
 	cancel()
 	if _, err := d.Next(cctx); err == nil {
 		t.Error("Next ignored a cancelled context")
+	}
+}
+
+// The demo tells the story at frame rate: the phone comes into view from
+// below (seen, blurred by its motion, not yet readable), then is held and
+// its code is read by the real reader.
+func TestDemoPhoneComesIntoViewThenIsRead(t *testing.T) {
+	text := "900081818800123456789012"
+	img, err := codes.Encode(text, codes.QR, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDemo(func() image.Image { return img })
+	d.Open(context.Background())
+	r := codes.NewReader()
+	frames := int((d.Delay + 500*time.Millisecond) * time.Duration(d.FPS) / time.Second)
+	seen, readAt, movingFrames := -1, -1, 0
+	for i := 0; i < frames; i++ {
+		at := time.Duration(i) * time.Second / time.Duration(d.FPS)
+		f := d.frame(at)
+		dark := 0
+		for _, v := range f.Pix {
+			if v < 60 {
+				dark++
+			}
+		}
+		if dark > 500 && seen < 0 {
+			seen = i // the phone's body is in view
+		}
+		if res, err := r.Decode(f); err == nil {
+			if res.Text != text {
+				t.Fatalf("frame %d read %q", i, res.Text)
+			}
+			if readAt < 0 {
+				readAt = i
+			}
+		} else if seen >= 0 && readAt < 0 {
+			movingFrames++
+		}
+	}
+	if seen < 0 || readAt < 0 {
+		t.Fatalf("phone seen at frame %d, read at %d", seen, readAt)
+	}
+	// At 30 fps a viewer needs a few frames to see a phone arrive.
+	if movingFrames < 6 || readAt <= seen {
+		t.Errorf("the phone is on screen %d frames before its code is read (seen %d, read %d)", movingFrames, seen, readAt)
+	}
+	if at := time.Duration(readAt) * time.Second / time.Duration(d.FPS); at > d.Delay+100*time.Millisecond {
+		t.Errorf("read only at %v, the phone is held from %v", at, d.Delay)
 	}
 }
