@@ -34,7 +34,7 @@ build: deps
 	$(GO) build -o codepay .
 
 run: build
-	LANG=$(LANG_RUN) ./codepay --data $(DATA)
+	LANG=$(LANG_RUN) ./codepay --data $(DATA) $(ARGS)
 
 # Every test: the import rules and gofmt, then vet and every test with
 # -race in one go (go test vets each package with the same race-built
@@ -43,7 +43,7 @@ run: build
 # cold run is not silent.
 FUZZTIME ?= 30s
 FUZZ_TARGETS = FuzzParser:./device/poslink/ FuzzParseRequest:./app/ FuzzConfigFile:./app/ \
-               FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/
+               FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/ FuzzDecoder:./device/printer/
 test: deps check
 	@echo "codepay: compiling with the race detector (a cold cache takes several minutes; later runs reuse it)"
 	@sh .ci/progress $(GO) build -race -v ./...

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
 	"io"
 	"log/slog"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"codepay/app/cli"
 	"codepay/device/camera"
 	"codepay/device/codes"
+	"codepay/device/printer"
 	"codepay/i18n"
 	_ "codepay/i18n/plainlocale" // first of all: no locale noise from Fyne under C.UTF-8
 	"codepay/screens"
@@ -43,6 +45,8 @@ func main() {
 		err = cli.Center(args[1:], os.Stdout, os.Stderr)
 	case "possim":
 		err = cli.Possim(args[1:], os.Stdin, os.Stdout, os.Stderr)
+	case "printersim":
+		err = cli.Printersim(args[1:], os.Stdout, os.Stderr, theme.FontMono.Content())
 	default:
 		err = runTerminal(args)
 	}
@@ -103,7 +107,11 @@ func runTerminal(args []string) error {
 		return startupFault(app.CodeCamera, err, s.Lang)
 	}
 	term := app.New(app.Config{TerminalID: s.Terminal.ID, MerchantName: s.Terminal.MerchantName, StoreID: s.Terminal.StoreID,
-		Capacity: s.Terminal.Capacity, Lang: s.Lang, Log: log}, db, client, cam, codes.NewReader())
+		Capacity: s.Terminal.Capacity, Lang: s.Lang, ReceiptWidth: s.Printer.Width, Log: log}, db, client, cam, codes.NewReader())
+	virtual, err := setPrinter(term, s)
+	if err != nil {
+		return startupFault(app.CodeConfig, err, s.Lang)
+	}
 	term.SetPractice(s.Practice)
 	if db != nil {
 		defer func() {
@@ -129,6 +137,9 @@ func runTerminal(args []string) error {
 	var panel *screens.PosPanel
 	if s.POS.Port == "" {
 		panel = screens.NewPosPanel(term, customer)
+		if virtual != nil {
+			virtual.show = panel.ShowPrinted
+		}
 	}
 	ui := screens.New(a, term, panel)
 	w.SetContent(ui.Content())
@@ -173,6 +184,7 @@ func runTerminal(args []string) error {
 			return
 		}
 		go term.WatchCenter(ctx, 5*time.Second)
+		go term.StartPrinter(ctx)
 		term.RetryUnsettled(ctx, 30*time.Second)
 	}()
 	w.ShowAndRun()
@@ -237,4 +249,40 @@ func startSim(dbPath string, log *slog.Logger) (string, func(), error) {
 	}
 	log.Info("embedded center simulator", "url", url)
 	return url, func() { stop(); sim.Close() }, nil
+}
+
+// demoPrinter is the demo's virtual printer: what it prints goes to the
+// POS panel's paper roll.
+type demoPrinter struct {
+	v      *printer.Virtual
+	render *printer.Renderer
+	show   func(image.Image)
+}
+
+// setPrinter gives the terminal the configured printer; in the demo, a
+// virtual one whose pages the window shows.
+func setPrinter(term *app.Terminal, s app.Settings) (*demoPrinter, error) {
+	spec, err := printer.ParseSpec(s.PrinterDevice())
+	if err != nil || spec.Kind == "none" {
+		return nil, err
+	}
+	render, err := printer.NewRenderer(theme.FontMono.Content(), s.Printer.Width)
+	if err != nil {
+		return nil, err
+	}
+	out := app.PrintOut{Kanji: s.PrinterKanji(), Render: render}
+	var demo *demoPrinter
+	if spec.Kind == "demo" {
+		demo = &demoPrinter{v: &printer.Virtual{}, render: render}
+		demo.v.OnPage = func(p printer.Page) {
+			if demo.show != nil {
+				demo.show(render.Page(p))
+			}
+		}
+		out.Printer = printer.NewWith(demo.v.Open)
+	} else {
+		out.Printer = printer.New(spec)
+	}
+	term.SetPrinter(out)
+	return demo, nil
 }

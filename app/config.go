@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"codepay/device/printer"
 )
 
 // Settings are the terminal's settings: the config file and the flags name
@@ -39,6 +41,16 @@ type Settings struct {
 	Data struct {
 		Dir string `toml:"dir"`
 	} `toml:"data"`
+	// Printer is the receipt printer (device/printer): "none", "demo" (the
+	// demo's virtual printer, its default), serial:DEV@BAUD, usb:DEV or
+	// tcp:HOST:PORT; Width is the columns of a line (32, 42 or 48); Kanji
+	// prints text in the printer's Kanji mode (Japanese models), otherwise
+	// as an image drawn with the receipt font.
+	Printer struct {
+		Device string `toml:"device"`
+		Width  int    `toml:"width"`
+		Kanji  *bool  `toml:"kanji"`
+	} `toml:"printer"`
 	// Services are the other payment services whose totals 一括日計 and
 	// 一括中間計 run after the code payment's: each a center speaking the
 	// same terminal API (center-api.md section 3), "sim" for the embedded
@@ -81,7 +93,24 @@ func DefaultSettings() Settings {
 		dir = os.TempDir()
 	}
 	s.Data.Dir = filepath.Join(dir, "codepay")
+	s.Printer.Width = 32
 	return s
+}
+
+// PrinterKanji tells whether text goes in the printer's Kanji mode (the
+// default: Japanese models have it).
+func (s *Settings) PrinterKanji() bool { return s.Printer.Kanji == nil || *s.Printer.Kanji }
+
+// PrinterDevice is the printer to drive: the config's, or the demo's
+// virtual printer in the demo and none otherwise.
+func (s *Settings) PrinterDevice() string {
+	if s.Printer.Device != "" {
+		return s.Printer.Device
+	}
+	if s.Demo() {
+		return "demo"
+	}
+	return "none"
 }
 
 // ParseSettings reads the flags and the config file they name. An error
@@ -100,6 +129,7 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	secretFile := fs.String("center-secret-file", "", "file holding the center API secret (mode 0600)")
 	merchant := fs.String("merchant", "", "merchant id at the center")
 	data := fs.String("data", "", "folder of the terminal's SQLite files")
+	printerDev := fs.String("printer", "", "receipt printer: serial:DEV@BAUD | usb:DEV | tcp:HOST:PORT | demo | none")
 	fs.BoolVar(&s.Fullscreen, "fullscreen", false, "full screen (kiosk)")
 	fs.BoolVar(&s.CustomerDisplay, "customer-display", false, "open a second window facing the customer")
 	fs.BoolVar(&s.Practice, "practice", false, "start in practice mode")
@@ -122,6 +152,7 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 		}
 	}
 	set(&s.POS.Port, *port)
+	set(&s.Printer.Device, *printerDev)
 	set(&s.Camera.Source, *cam)
 	set(&s.Center.URL, *centerURL)
 	set(&s.Center.APIKey, *key)
@@ -248,6 +279,11 @@ func (s *Settings) Validate() error {
 		return errors.New("center.api_key and center.api_secret are required for a real center")
 	case s.Data.Dir == "":
 		return errors.New("data.dir: a folder is required")
+	case s.Printer.Width != 32 && s.Printer.Width != 42 && s.Printer.Width != 48:
+		return fmt.Errorf("printer.width %d: 32, 42 or 48 columns", s.Printer.Width)
+	}
+	if _, err := printer.ParseSpec(s.Printer.Device); err != nil {
+		return fmt.Errorf("printer.device: %w", err)
 	}
 	names := map[string]bool{"QR": true}
 	for i, sv := range s.Services {

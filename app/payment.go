@@ -134,6 +134,7 @@ func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, e
 		}
 	}
 	lines := t.Slip(*txn, orig, CopyCustomer, false)
+	op.print = t.slipPages(*txn, orig)
 	t.update(func(s *State) {
 		*s = State{Phase: PhaseDone, Op: op.req.Op, RequestID: op.req.ID, Amount: txn.Amount, Txn: txn, Receipt: lines, Practice: txn.Practice, Status: s.Status}
 	})

@@ -58,6 +58,11 @@ type Status struct {
 	Camera    string
 	Practice  bool
 	Unsettled int
+	// Printer is "" (none), "ready", or what keeps it from printing
+	// (paper_out, cover_open, error, offline, no_answer); PrintWaiting is
+	// how many jobs wait for it.
+	Printer      string
+	PrintWaiting int
 }
 
 // State is everything a screen needs to draw the terminal.
@@ -125,6 +130,10 @@ type Terminal struct {
 	services  []Service
 	localSeq  int64 // numbers the requests started on the menu
 	lastCode  shownCode
+	// The printer, its queue of jobs and the worker's wake-up.
+	printOut  *PrintOut
+	printQ    []printJob
+	printWake chan struct{}
 	// recovering is true while start-up recovery settles what a power
 	// failure left open: the terminal is busy to the POS until then.
 	recovering bool
@@ -185,6 +194,8 @@ type operation struct {
 	dismissed bool
 	// part is a part of a batch: its report is not put on screen alone.
 	part bool
+	// print is what the outcome prints, queued once the POS has its result.
+	print [][]string
 }
 
 // New builds the terminal. The reader and camera may be shared with nothing else.
@@ -437,6 +448,14 @@ func (t *Terminal) finish(op *operation, res *Result) {
 	op.reply(res)
 	for _, w := range ws {
 		w(res)
+	}
+	if res.OK && op.print != nil {
+		// Stored and reported first: a printer fault can touch no payment.
+		name := op.req.ID
+		if res.Txn != nil {
+			name = res.Txn.SlipNo
+		}
+		t.queuePrint(name, op.print...)
 	}
 	if dismissed {
 		t.toIdle()

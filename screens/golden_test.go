@@ -608,12 +608,25 @@ func checkTargets(t *testing.T, w fyne.Window, size fyne.Size) {
 // kioskUI is a terminal on its real parts in a 1280x800 test window.
 func kioskUI(t *testing.T) (*UI, fyne.Window, *app.Terminal) {
 	t.Helper()
+	u, w, term, _ := demoUI(t, false)
+	return u, w, term
+}
+
+// demoUI is a kiosk window on a real terminal; with panel, the demo's POS
+// panel too (returned).
+func demoUI(t *testing.T, panel bool) (*UI, fyne.Window, *app.Terminal, *PosPanel) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(&theme.Kiosk{})
-	term := newTerminal(t, app.NewDemoCustomer())
-	u := New(a, term, nil)
+	customer := app.NewDemoCustomer()
+	term := newTerminal(t, customer)
+	var p *PosPanel
+	if panel {
+		p = NewPosPanel(term, customer)
+	}
+	u := New(a, term, p)
 	w := test.NewTempWindow(t, u.Content())
 	w.Resize(kiosk)
 	drain()
-	return u, w, term
+	return u, w, term, p
 }

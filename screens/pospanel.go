@@ -3,12 +3,15 @@ package screens
 import (
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -33,6 +36,9 @@ type PosPanel struct {
 	seq     atomic.Int64
 	box     fyne.CanvasObject
 	buttons map[string]*keylessButton // by label, for tests that tap them
+	// paper is the virtual printer's roll, newest page first.
+	paper *fyne.Container
+	tabs  *container.AppTabs
 	// selects, by what they choose: brand, format, scenario.
 	brandSel, formatSel, scenarioSel *widget.Select
 }
@@ -81,10 +87,6 @@ func NewPosPanel(term *app.Terminal, customer *app.DemoCustomer) *PosPanel {
 
 	title := widget.NewLabel(p.tr.T("posp.title"))
 	title.TextStyle.Bold = true
-	codeTitle := widget.NewLabel(p.tr.T("posp.code"))
-	codeTitle.TextStyle.Bold = true
-	logTitle := widget.NewLabel(p.tr.T("posp.log"))
-	logTitle.TextStyle.Bold = true
 	hint := widget.NewLabel(p.tr.T("posp.keys"))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = fynetheme.SizeNameCaptionText
@@ -92,12 +94,19 @@ func NewPosPanel(term *app.Terminal, customer *app.DemoCustomer) *PosPanel {
 		widget.NewFormItem(p.tr.T("posp.brand"), p.brandSel),
 		widget.NewFormItem(p.tr.T("posp.format"), p.formatSel),
 	)
-	top := container.NewVBox(container.NewBorder(nil, nil, title, nil, p.amount), keys,
-		pay, ops, hint,
-		widget.NewSeparator(), codeTitle, form, widget.NewLabel(p.tr.T("posp.scenario.title")), p.scenarioSel,
-		widget.NewSeparator(), logTitle)
+	top := container.NewVBox(container.NewBorder(nil, nil, title, nil, p.amount), keys, pay, ops, hint, widget.NewSeparator())
+	// Below the keys, three tabs: the code the customer holds up, the
+	// results, and the paper the virtual printer printed (a slip coming out
+	// brings its tab forward).
+	p.paper = container.NewVBox()
+	chooser := container.NewVBox(form, widget.NewLabel(p.tr.T("posp.scenario.title")), p.scenarioSel)
+	p.tabs = container.NewAppTabs(
+		container.NewTabItem(p.tr.T("posp.code"), chooser),
+		container.NewTabItem(p.tr.T("posp.log"), container.NewVScroll(p.log)),
+		container.NewTabItem(p.tr.T("posp.paper"), container.NewVScroll(container.NewCenter(p.paper))),
+	)
 	// Inset from the window's edge, one width for every row.
-	p.box = container.NewPadded(container.NewGridWrap(fyne.NewSize(336, 760), container.NewBorder(top, nil, nil, nil, container.NewVScroll(p.log))))
+	p.box = container.NewPadded(container.NewGridWrap(fyne.NewSize(336, 760), container.NewBorder(top, nil, nil, nil, p.tabs)))
 	return p
 }
 
@@ -282,3 +291,29 @@ func oneLine(s string) string {
 	}
 	return string(out)
 }
+
+// ShowPrinted puts a page the demo's virtual printer printed on top of the
+// paper roll, and shows the roll: the page is drawn from the ESC/POS bytes
+// the printer got, so it is what a printer would print.
+func (p *PosPanel) ShowPrinted(page image.Image) {
+	uiDo(func() {
+		b := page.Bounds()
+		img := canvas.NewImageFromImage(page)
+		img.FillMode = canvas.ImageFillContain
+		img.ScaleMode = canvas.ImageScaleSmooth
+		w := float32(296)
+		img.SetMinSize(fyne.NewSize(w, w*float32(b.Dy())/float32(b.Dx())))
+		// A sheet of paper: white, with a torn edge (a dashed rule) above.
+		sheet := container.NewStack(canvas.NewRectangle(color.White), container.NewPadded(img))
+		objs := append([]fyne.CanvasObject{sheet, widget.NewLabel(p.tr.T("posp.cut"))}, p.paper.Objects...)
+		if len(objs) > 40 { // 20 pages
+			objs = objs[:40]
+		}
+		p.paper.Objects = objs
+		p.paper.Refresh()
+		p.tabs.SelectIndex(2)
+	})
+}
+
+// paperPages counts the pages on the roll (tests).
+func (p *PosPanel) paperPages() int { return len(p.paper.Objects) / 2 }

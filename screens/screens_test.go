@@ -20,6 +20,7 @@ import (
 	"codepay/app/center"
 	"codepay/device/camera"
 	"codepay/device/codes"
+	"codepay/device/printer"
 	"codepay/store"
 	"codepay/theme"
 )
@@ -156,14 +157,7 @@ func texts(o fyne.CanvasObject) string {
 }
 
 func TestDemoPaymentOnScreen(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(&theme.Kiosk{})
-	customer := app.NewDemoCustomer()
-	term := newTerminal(t, customer)
-	panel := NewPosPanel(term, customer)
-	ui := New(a, term, panel)
-	w := test.NewTempWindow(t, ui.Content())
-	w.Resize(kiosk)
+	ui, w, term, panel := demoUI(t, true)
 	drain()
 	if s := texts(ui.body); !strings.Contains(s, "コード決済") {
 		t.Fatalf("決済初期画面 not shown: %q", s)
@@ -205,14 +199,8 @@ func TestDemoPaymentOnScreen(t *testing.T) {
 // The POS panel speaks the staff's words: scenarios with the code they
 // lead to, formats by name, results one per entry, newest first.
 func TestPosPanelLabelsAndLog(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(&theme.Kiosk{})
-	customer := app.NewDemoCustomer()
-	term := newTerminal(t, customer)
-	panel := NewPosPanel(term, customer)
-	ui := New(a, term, panel)
-	w := test.NewTempWindow(t, ui.Content())
-	w.Resize(kiosk)
+	_, _, term, panel := demoUI(t, true)
+	customer := panel.customer
 	drain()
 	for _, sel := range []*widget.Select{panel.scenarioSel, panel.formatSel, panel.brandSel} {
 		for _, o := range sel.Options {
@@ -257,14 +245,7 @@ func TestPosPanelLabelsAndLog(t *testing.T) {
 // Enter is [OK] and Esc is [×] on the confirmation; Space on a button
 // reached with Tab does not pay.
 func TestKeyboardOnPanelAndScreens(t *testing.T) {
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(&theme.Kiosk{})
-	customer := app.NewDemoCustomer()
-	term := newTerminal(t, customer)
-	panel := NewPosPanel(term, customer)
-	ui := New(a, term, panel)
-	w := test.NewTempWindow(t, ui.Content())
-	w.Resize(kiosk)
+	ui, w, term, panel := demoUI(t, true)
 	ui.BindKeys(w.Canvas())
 	drain()
 	key := func(name fyne.KeyName) { w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: name}); drain() }
@@ -330,4 +311,38 @@ func TestKeyboardOnPanelAndScreens(t *testing.T) {
 	if p := term.State().Phase; p != app.PhaseIdle {
 		t.Fatalf("a key on the focused 支払 button started %s", p)
 	}
+}
+
+// The demo's virtual printer: a payment's two slips come out on the POS
+// panel's paper roll, drawn from the ESC/POS bytes the printer got.
+func TestDemoPrinterRollShowsTheSlips(t *testing.T) {
+	ui, w, term, panel := demoUI(t, true)
+	render, err := printer.NewRenderer(theme.FontMono.Content(), 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := &printer.Virtual{OnPage: func(p printer.Page) { panel.ShowPrinted(render.Page(p)) }}
+	term.SetPrinter(app.PrintOut{Printer: printer.NewWith(v.Open), Kanji: true, Render: render})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go term.StartPrinter(ctx)
+	ui.BindKeys(w.Canvas())
+	drain()
+	test.TypeOnCanvas(w.Canvas(), "1980")
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	waitPhase(t, term, app.PhaseDone)
+	deadline := time.Now().Add(10 * time.Second)
+	for drain(); panel.paperPages() < 2; drain() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pages on the roll", panel.paperPages())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if panel.tabs.SelectedIndex() != 2 {
+		t.Error("the roll is not shown when a slip comes out")
+	}
+	if s := texts(ui.status.box); !strings.Contains(s, "プリンター: OK") {
+		t.Errorf("status bar: %q", s)
+	}
+	shot(t, w, "demo_printed")
 }

@@ -17,14 +17,14 @@ import (
 type statusBar struct {
 	tr                         *i18n.Localizer
 	pos, center, cam, practice *widget.Label
-	unsettled                  *widget.Label
+	unsettled, printer         *widget.Label
 	box                        *fyne.Container
 }
 
 func newStatusBar(tr *i18n.Localizer) *statusBar {
-	b := &statusBar{tr: tr, pos: widget.NewLabel(""), center: widget.NewLabel(""), cam: widget.NewLabel(""), practice: widget.NewLabel(""), unsettled: widget.NewLabel("")}
+	b := &statusBar{tr: tr, pos: widget.NewLabel(""), center: widget.NewLabel(""), cam: widget.NewLabel(""), practice: widget.NewLabel(""), unsettled: widget.NewLabel(""), printer: widget.NewLabel("")}
 	bg := canvas.NewRectangle(theme.StatusBarColor)
-	b.box = container.NewStack(bg, container.NewHBox(b.pos, b.center, b.cam, b.unsettled, b.practice))
+	b.box = container.NewStack(bg, container.NewHBox(b.pos, b.center, b.cam, b.printer, b.unsettled, b.practice))
 	return b
 }
 
@@ -53,6 +53,22 @@ func (b *statusBar) update(s app.Status) {
 	b.unsettled.SetText("")
 	if s.Unsettled > 0 {
 		b.unsettled.SetText(b.tr.T("status.unsettled", "N", s.Unsettled))
+	}
+	// The printer, when there is one: a problem is a staff message here,
+	// never a payment error; the slips wait for it.
+	b.printer.SetText("")
+	b.printer.Importance = widget.MediumImportance
+	b.printer.Hide() // no printer: nothing said
+	if s.Printer != "" {
+		b.printer.Show()
+		text := b.tr.T("status.printer") + ": " + b.tr.T("status.printer."+s.Printer)
+		if s.PrintWaiting > 0 && s.Printer != app.PrinterReady {
+			text += " " + b.tr.T("status.printer.waiting", "N", s.PrintWaiting)
+		}
+		if s.Printer != app.PrinterReady {
+			b.printer.Importance = widget.DangerImportance
+		}
+		b.printer.SetText(text)
 	}
 	b.box.Refresh() // lay the row out again: a shorter text frees its width
 }

@@ -202,8 +202,13 @@ func (u *UI) render(s app.State) {
 		content = chooseScreen(u.tr, s, answer)
 		u.keyCancel = func() { answer(0) }
 	case app.PhaseReport:
-		content = u.reportScreen(u.tr, s, dismiss)
-		u.keyOK = dismiss
+		// [OK] prints what is shown, in the detail chosen, then closes it.
+		printAndClose := gated(func() {
+			u.term.PrintReport(u.detail)
+			u.term.Dismiss()
+		})
+		content = u.reportScreen(u.tr, s, printAndClose)
+		u.keyOK = printAndClose
 	case app.PhaseOnline:
 		content = onlineScreen(u.tr, s, dismiss)
 		u.keyOK, u.keyCancel = dismiss, dismiss

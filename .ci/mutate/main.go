@@ -88,6 +88,12 @@ var mutants = []mutant{
 	{"the password lockout lasts 5 s", []edit{
 		{"app/auth.go", "LockoutFor       = 60 * time.Second", "LockoutFor       = 5 * time.Second"},
 	}, "Password|Lockout", []string{"./app/"}},
+	{"a slip dropped when the printer cannot take it", []edit{
+		{"app/print.go", "\t\t} else {\n\t\t\tt.mu.Lock()\n\t\t\tt.printQ = t.printQ[1:]\n\t\t\tt.mu.Unlock()\n\t\t}", "\t\t}\n\t\tt.mu.Lock()\n\t\tt.printQ = t.printQ[1:]\n\t\tt.mu.Unlock()"},
+	}, "Printer", []string{"./app/"}},
+	{"a job sent into a printer out of paper", []edit{
+		{"device/printer/printer.go", "\tif !st.Ready() {\n\t\treturn &NotReady{Status: st}\n\t}\n\tif _, err := p.conn.Write(job)", "\tif _, err := p.conn.Write(job)"},
+	}, ".", []string{"./device/printer/"}},
 	{"a config with secrets accepted when its group can read it", []edit{
 		{"app/config.go", "if secret && st.Mode().Perm()&0o077 != 0 {", "if secret && st.Mode().Perm()&0o007 != 0 {"},
 	}, "Config", []string{"./app/"}},
