@@ -14,7 +14,7 @@ APT_BUILD = ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev 
 # Only for screenshots of the real window and the two-terminal demo.
 APT_TOOLS = xvfb xauth imagemagick socat
 
-.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak mutate clean
+.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak mutate e2e-printer clean
 
 all: build
 
@@ -89,6 +89,11 @@ bench: deps
 # Screens rendered headless with fyne/test into docs/screens/*.png.
 screenshots: deps
 	LANG=$(LANG_RUN) CODEPAY_SCREENSHOTS=$(CURDIR)/docs/screens $(GO) test -count=1 ./screens/
+
+# The real terminal under Xvfb: POS on a pseudo-terminal pair, printing to
+# codepay printersim over TCP (.ci/e2e-printer).
+e2e-printer: build deps-tools
+	sh .ci/e2e-printer ./codepay
 
 # The real window under Xvfb, into docs/window-xvfb.png.
 screenshot-window: build deps-tools

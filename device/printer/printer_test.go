@@ -161,6 +161,41 @@ func TestNetworkPrinter(t *testing.T) {
 	}
 }
 
+// A USB printer-class device is a plain character device (/dev/usb/lp0):
+// here the slave side of a pseudo-terminal stands in for it.
+func TestUSBPrinterIsADeviceFile(t *testing.T) {
+	master, slave, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer master.Close()
+	defer slave.Close()
+	// A USB device has no line discipline: the pseudo-terminal is made raw
+	// (as a serial port is opened) before it is used as a plain file.
+	if raw, err := (Spec{Kind: "serial", Path: slave.Name(), Baud: 9600}).Open(); err != nil {
+		t.Fatal(err)
+	} else {
+		raw.Close()
+	}
+	var got collect
+	go (&Virtual{OnPage: got.add}).Serve(master)
+	spec, err := ParseSpec("usb:" + slave.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(spec)
+	defer p.Close()
+	job := NewDoc()
+	job.KanjiLines([]string{"再印字"})
+	job.Cut()
+	if err := p.Print(job.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if pages := waitPages(t, &got, 1); !slices.Equal(pages[0].Lines(), []string{"再印字"}) {
+		t.Fatalf("printed %q", pages[0].Lines())
+	}
+}
+
 // A serial printer on a pseudo-terminal pair; one that never answers is
 // reported within the time-out, and no job is sent to it.
 func TestSerialPrinterAndOneThatNeverAnswers(t *testing.T) {
