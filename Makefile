@@ -6,11 +6,12 @@ GO       ?= go
 LANG_RUN ?= ja_JP.UTF-8
 DATA     ?= $(HOME)/.local/share/codepay-demo
 
-# Fyne's cgo build (GLFW, OpenGL). pkg-config and gcc are required: without
+# Fyne's cgo build (GLFW, OpenGL) and the tones (ALSA, for ebitengine/oto).
+# pkg-config and gcc are required: without
 # them Go's errors point elsewhere. ca-certificates lets a minimal Debian
 # fetch modules over HTTPS.
 APT_BUILD = ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev \
-            libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+            libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libasound2-dev
 # Only for screenshots of the real window and the two-terminal demo.
 APT_TOOLS = xvfb xauth imagemagick socat
 
@@ -86,9 +87,13 @@ bench: deps
 	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" -figures /tmp/codepay-figures.jsonl < /tmp/codepay-bench.txt
 	@cat docs/benchmarks.md
 
-# Screens rendered headless with fyne/test into docs/screens/*.png.
-screenshots: deps
+# Screens rendered headless with fyne/test into docs/screens/*.png, then
+# docs/screens/before-after.png: the three main states as they were when
+# issue #14 was filed (BEFORE) beside them now.
+BEFORE ?= 7642608
+screenshots: deps deps-tools
 	LANG=$(LANG_RUN) CODEPAY_SCREENSHOTS=$(CURDIR)/docs/screens $(GO) test -count=1 ./screens/
+	sh .ci/before-after $(BEFORE)
 
 # The real terminal under Xvfb: POS on a pseudo-terminal pair, printing to
 # codepay printersim over TCP (.ci/e2e-printer).

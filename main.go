@@ -23,6 +23,7 @@ import (
 	"codepay/device/camera"
 	"codepay/device/codes"
 	"codepay/device/printer"
+	"codepay/device/sound"
 	"codepay/i18n"
 	_ "codepay/i18n/plainlocale" // first of all: no locale noise from Fyne under C.UTF-8
 	"codepay/screens"
@@ -164,6 +165,15 @@ func runTerminal(args []string) error {
 		}
 	}
 
+	tones := sound.New(s.Sound.Mute)
+	prev := app.PhaseIdle
+	term.Subscribe(func(st app.State) {
+		if t, ok := toneFor(prev, st.Phase); ok {
+			tones.Play(t)
+		}
+		prev = st.Phase
+	})
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	stopLink, err := startPOSLink(ctx, s, term, log)
@@ -285,4 +295,21 @@ func setPrinter(term *app.Terminal, s app.Settings) (*demoPrinter, error) {
 	}
 	term.SetPrinter(out)
 	return demo, nil
+}
+
+// toneFor is the tone of a change of screen: a beep when the code is read
+// (the prompt gives way to processing), a chime when done, a low tone on
+// an error.
+func toneFor(prev, next app.Phase) (sound.Tone, bool) {
+	switch {
+	case prev == next:
+		return 0, false
+	case prev == app.PhaseWaitingCode && next == app.PhaseProcessing:
+		return sound.Read, true
+	case next == app.PhaseDone:
+		return sound.Done, true
+	case next == app.PhaseError:
+		return sound.Failed, true
+	}
+	return 0, false
 }

@@ -6,6 +6,9 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"codepay/app"
+	"codepay/device/sound"
 )
 
 // TestMain doubles as the codepay command: with CODEPAY_AS_MAIN set, the
@@ -61,6 +64,26 @@ func TestNoLocaleNoiseUnderC(t *testing.T) {
 		}
 		if strings.Contains(out, "Fyne") || strings.Contains(out, "locale") {
 			t.Errorf("LANG=%s: exit %d, stderr:\n%s", lang, code, out)
+		}
+	}
+}
+
+func TestToneForEachChangeOfScreen(t *testing.T) {
+	for _, c := range []struct {
+		prev, next app.Phase
+		tone       sound.Tone
+		ok         bool
+	}{
+		{app.PhaseWaitingCode, app.PhaseProcessing, sound.Read, true},
+		{app.PhaseProcessing, app.PhaseDone, sound.Done, true},
+		{app.PhaseProcessing, app.PhaseError, sound.Failed, true},
+		{app.PhaseWaitingCode, app.PhaseError, sound.Failed, true},
+		{app.PhaseDone, app.PhaseDone, 0, false},
+		{app.PhaseIdle, app.PhaseWaitingCode, 0, false},
+		{app.PhaseDone, app.PhaseIdle, 0, false},
+	} {
+		if tone, ok := toneFor(c.prev, c.next); ok != c.ok || tone != c.tone {
+			t.Errorf("%s -> %s: %v %v", c.prev, c.next, tone, ok)
 		}
 	}
 }

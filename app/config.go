@@ -46,6 +46,10 @@ type Settings struct {
 	// tcp:HOST:PORT; Width is the columns of a line (32, 42 or 48); Kanji
 	// prints text in the printer's Kanji mode (Japanese models), otherwise
 	// as an image drawn with the receipt font.
+	// Sound: Mute turns the tones off (a read, done, an error).
+	Sound struct {
+		Mute bool `toml:"mute"`
+	} `toml:"sound"`
 	Printer struct {
 		Device string `toml:"device"`
 		Width  int    `toml:"width"`
@@ -133,6 +137,7 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	fs.BoolVar(&s.Fullscreen, "fullscreen", false, "full screen (kiosk)")
 	fs.BoolVar(&s.CustomerDisplay, "customer-display", false, "open a second window facing the customer")
 	fs.BoolVar(&s.Practice, "practice", false, "start in practice mode")
+	mute := fs.Bool("mute", false, "no tones (a read, done, an error)")
 	fs.StringVar(&s.Lang, "lang", "", "language of the screens: ja or en (default from LANG)")
 	if err := fs.Parse(args); err != nil {
 		return s, err
@@ -153,6 +158,7 @@ func ParseSettings(args []string, stderr io.Writer) (Settings, error) {
 	}
 	set(&s.POS.Port, *port)
 	set(&s.Printer.Device, *printerDev)
+	s.Sound.Mute = s.Sound.Mute || *mute
 	set(&s.Camera.Source, *cam)
 	set(&s.Center.URL, *centerURL)
 	set(&s.Center.APIKey, *key)
