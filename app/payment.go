@@ -50,7 +50,7 @@ func (t *Terminal) payment(ctx context.Context, op *operation, practice bool) *R
 	if err != nil {
 		return t.fail(op, "QRNE0018")
 	}
-	t.update(func(s *State) { s.Phase, s.Abortable = PhaseProcessing, false })
+	t.update(func(s *State) { s.Phase, s.Abortable, s.Brand = PhaseProcessing, false, brand.Name })
 	t.event(op, EvProcessing)
 
 	crashPoint("before_intent")
@@ -136,7 +136,8 @@ func (t *Terminal) settled(ctx context.Context, op *operation, txn *store.Txn, e
 	lines := t.Slip(*txn, orig, CopyCustomer, false)
 	op.print = t.slipPages(*txn, orig)
 	t.update(func(s *State) {
-		*s = State{Phase: PhaseDone, Op: op.req.Op, RequestID: op.req.ID, Amount: txn.Amount, Txn: txn, Receipt: lines, Practice: txn.Practice, Status: s.Status}
+		*s = State{Phase: PhaseDone, Op: op.req.Op, RequestID: op.req.ID, Amount: txn.Amount, Txn: txn, Receipt: lines, Practice: txn.Practice, Status: s.Status,
+			Brand: txn.Brand, ReturnAt: time.Now().Add(t.cfg.ResultHold)}
 	})
 	t.holdThenIdle()
 	return &Result{Type: "result", ID: op.req.ID, Op: op.req.Op, OK: true, Txn: t.txnInfo(*txn, orig),

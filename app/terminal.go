@@ -78,7 +78,12 @@ type State struct {
 	ErrorCode string
 	Abortable bool
 	Retrying  bool
-	Receipt   []string
+	// Brand is the brand of the code read, once it is read.
+	Brand string
+	// ReturnAt is when an outcome on screen goes back to 決済初期画面 by
+	// itself (zero: it waits for a tap).
+	ReturnAt time.Time
+	Receipt  []string
 	// Totals and Details let a report be laid out again as 取引明細 or 簡易明細.
 	Totals  *center.Totals
 	Details []store.Txn

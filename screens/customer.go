@@ -6,10 +6,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	fynetheme "fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"codepay/app"
 	"codepay/i18n"
-	"codepay/theme"
 )
 
 // CustomerDisplay is the second window facing the customer: the amount,
@@ -37,48 +38,70 @@ func NewCustomerDisplay() *CustomerDisplay {
 // Content is the window's content.
 func (c *CustomerDisplay) Content() fyne.CanvasObject { return c.body }
 
-// lines gives a message in Japanese first, then English, then the extra
-// languages asked for.
+// lines gives a message in English and the extra languages asked for,
+// each on one line (the Japanese is the band or heading above them).
 func (c *CustomerDisplay) lines(key string, extra []string, args ...any) []fyne.CanvasObject {
-	out := []fyne.CanvasObject{heading(c.tr["ja"].T(key, args...)), centred(c.tr["en"].T(key, args...))}
+	out := []fyne.CanvasObject{oneLineText(c.tr["en"].T(key, args...))}
 	for _, l := range extra {
 		if l == "ja" || l == "en" {
 			continue
 		}
 		// Chinese and Korean need their own face (the Japanese font lacks
 		// simplified hanzi and hangul).
-		out = append(out, container.NewThemeOverride(centred(c.tr[l].T(key, args...)), &theme.ZhKo{}))
+		t := oneLineText(c.tr[l].T(key, args...))
+		t.TextStyle.Symbol = true
+		out = append(out, t)
 	}
 	return out
 }
 
+// oneLineText is a short customer message: never wrapped, so a line in a
+// language without spaces is not cut.
+func oneLineText(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.SizeName = fynetheme.SizeNameSubHeadingText
+	return l
+}
+
+// The customer display uses the staff screens' visual system: the state's
+// colour band, the amount in the largest type, the brand's badge once the
+// code is read, and the outcome in the customer's languages. Nothing meant
+// for staff (codes, remedies, menus) is shown.
 func (c *CustomerDisplay) render(s app.State) {
+	ja := c.tr["ja"]
 	var objs []fyne.CanvasObject
-	amount := func() {
-		if s.Amount > 0 {
-			objs = append(objs, centred(c.tr["ja"].T("pay.amount")+" / "+c.tr["en"].T("pay.amount")), heading(i18n.Yen(s.Amount)))
-		}
+	langs := []string{"zh", "ko"}
+	if s.Brand != "" {
+		langs = app.CustomerLangs(s.Brand)
 	}
 	switch s.Phase {
 	case app.PhaseWaitingCode:
-		amount()
+		objs = append(objs, oneLineText(ja.T("pay.amount")+" / "+c.tr["en"].T("pay.amount")), amountText(s.Amount), heading(ja.T("pay.prompt")))
 		objs = append(objs, c.lines("pay.prompt", []string{"zh", "ko"})...)
-		objs = append(objs, container.NewCenter(c.preview))
+		objs = append(objs, aimFrame(c.preview))
 	case app.PhaseProcessing:
-		amount()
-		objs = append(objs, c.lines("pay.processing", nil)...)
+		objs = append(objs, stateBand(kindProcessing, ja.T("pay.processing")), busy())
+		if s.Brand != "" {
+			objs = append(objs, brandBadge(s.Brand))
+		}
+		if s.Amount > 0 {
+			objs = append(objs, amountText(s.Amount))
+		}
+		objs = append(objs, c.lines("pay.processing", langs)...)
 	case app.PhaseDone:
 		if s.Txn != nil && s.Op == app.OpPayment {
-			objs = append(objs, heading(i18n.Yen(s.Txn.Amount)))
+			objs = append(objs, stateBand(kindSuccess, ja.T("pay.done")), amountText(s.Txn.Amount), brandBadge(s.Txn.Brand))
 			objs = append(objs, c.lines("pay.done", app.CustomerLangs(s.Txn.Brand))...)
 		}
 	case app.PhaseError:
 		if s.Op == app.OpPayment {
-			objs = append(objs, c.lines("customer.failed", nil)...)
+			objs = append(objs, stateBand(kindError, ja.T("customer.failed")))
+			objs = append(objs, c.lines("customer.failed", langs)...)
 		}
 	}
 	if len(objs) == 0 {
-		objs = c.lines("customer.welcome", nil)
+		objs = append([]fyne.CanvasObject{heading(ja.T("customer.welcome"))}, c.lines("customer.welcome", nil)...)
 	}
 	c.body.Objects = []fyne.CanvasObject{screen(objs...)}
 	c.body.Refresh()

@@ -3,13 +3,18 @@ package screens
 import (
 	"context"
 	"fmt"
+	"image"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -148,12 +153,18 @@ func TestScreensRenderAsGoldens(t *testing.T) {
 			w := test.NewTempWindow(t, u.Content())
 			w.Resize(kiosk)
 			drain() // the first state, as the event loop would draw it
+			if c.state.Phase == app.PhaseWaitingCode {
+				// What the demo camera sees: the customer's phone held up.
+				u.onPreview(heldPhone(t))
+				drain()
+			}
 			u.render(c.state)
 			test.AssertRendersToMarkup(t, filepath.Join("states", c.name+".xml"), w.Canvas())
 			shot(t, w, c.name)
 			for _, size := range []fyne.Size{kiosk, fyne.NewSize(1024, 600)} {
 				w.Resize(size)
 				checkTargets(t, w, size)
+				checkText(t, w, size)
 			}
 			w.Resize(kiosk)
 			if c.name == "error_Q1ET0006" {
@@ -306,18 +317,28 @@ func TestCustomerDisplayShowsNoStaffDetails(t *testing.T) {
 		}
 	}
 	shot(t, w, "customer_prompt")
-	c.render(app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "Q1ET0006"})
-	s = texts(c.body)
-	if strings.Contains(s, "Q1ET") || strings.Contains(s, "ヘルプデスク") {
-		t.Errorf("staff details on the customer display: %s", s)
+	checkText(t, w, fyne.NewSize(1024, 600))
+	// Once the code is read, its brand's badge and the customers' languages.
+	c.render(app.State{Phase: app.PhaseProcessing, Op: app.OpPayment, Amount: 1980, Brand: "Alipay+"})
+	if s := texts(c.body); !strings.Contains(s, "Alipay+") || !strings.Contains(s, "处理中") || !strings.Contains(s, "¥1,980") {
+		t.Errorf("processing: %s", s)
 	}
+	shot(t, w, "customer_processing")
+	checkText(t, w, fyne.NewSize(1024, 600))
+	c.render(app.State{Phase: app.PhaseError, Op: app.OpPayment, ErrorCode: "Q1ET0006", Brand: "PayPay"})
+	s = texts(c.body)
+	if strings.Contains(s, "Q1ET") || strings.Contains(s, "ヘルプデスク") || !strings.Contains(s, "お支払いできませんでした") {
+		t.Errorf("staff details on the customer display, or no outcome: %s", s)
+	}
+	checkText(t, w, fyne.NewSize(1024, 600))
 	done := &store.Txn{Brand: "WeChat Pay", Amount: 1980, At: at}
 	c.render(app.State{Phase: app.PhaseDone, Op: app.OpPayment, Txn: done})
 	s = texts(c.body)
-	if !strings.Contains(s, "支付成功") || !strings.Contains(s, "Payment complete") {
-		t.Errorf("WeChat Pay outcome lacks Chinese: %s", s)
+	if !strings.Contains(s, "支付成功") || !strings.Contains(s, "Payment complete") || !strings.Contains(s, "WeChat Pay") {
+		t.Errorf("WeChat Pay outcome lacks Chinese or its badge: %s", s)
 	}
 	shot(t, w, "customer_done_wechat")
+	checkText(t, w, fyne.NewSize(1024, 600))
 }
 
 // tapText taps the first button whose text is label.
@@ -327,10 +348,16 @@ func tapText(t *testing.T, w fyne.Window, label string) {
 	drain() // what the tap made the app publish
 }
 
-// findButton finds the first visible button whose text is label.
-func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
+// tappable is a button or a side of a segmented control.
+type tappable interface {
+	fyne.CanvasObject
+	fyne.Tappable
+}
+
+// findButton finds the first visible button (or segment) whose text is label.
+func findButton(t *testing.T, w fyne.Window, label string) tappable {
 	t.Helper()
-	var found *widget.Button
+	var found tappable
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		if found != nil || !o.Visible() {
@@ -339,6 +366,11 @@ func findButton(t *testing.T, w fyne.Window, label string) *widget.Button {
 		switch x := o.(type) {
 		case *widget.Button:
 			if x.Text == label {
+				found = x
+			}
+			return
+		case *segment:
+			if x.text == label {
 				found = x
 			}
 			return
@@ -408,8 +440,10 @@ func TestMenuPagesRenderAsGoldens(t *testing.T) {
 			test.AssertRendersToMarkup(t, filepath.Join("menu", c.name+".xml"), w.Canvas())
 			shot(t, w, "menu_page_"+c.name)
 			checkTargets(t, w, kiosk)
+			checkText(t, w, kiosk)
 			w.Resize(fyne.NewSize(1024, 600))
 			checkTargets(t, w, fyne.NewSize(1024, 600))
+			checkText(t, w, fyne.NewSize(1024, 600))
 		})
 	}
 }
@@ -629,4 +663,166 @@ func demoUI(t *testing.T, panel bool) (*UI, fyne.Window, *app.Terminal, *PosPane
 	w.Resize(kiosk)
 	drain()
 	return u, w, term, p
+}
+
+// placedText is a text on screen with where it is drawn.
+type placedText struct {
+	text      string
+	pos       fyne.Position
+	size, min fyne.Size
+	inScroll  bool
+	// layer tells stacked layers apart (an overlay over the screen, a
+	// label over its band): texts of different layers may cover each other.
+	layer string
+}
+
+var stackType = reflect.TypeOf(layout.NewStackLayout())
+
+// textsOnScreen lists every visible text with its absolute place, noting
+// those inside a scroller (drawn clipped: they may reach past it).
+func textsOnScreen(w fyne.Window) []placedText {
+	var out []placedText
+	d := fyne.CurrentApp().Driver()
+	var walk func(o fyne.CanvasObject, inScroll bool, layer string)
+	walk = func(o fyne.CanvasObject, inScroll bool, layer string) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(x.Text) != "" {
+				out = append(out, placedText{x.Text, d.AbsolutePositionForObject(x), x.Size(), x.MinSize(), inScroll, layer})
+			}
+			return
+		case *fyne.Container:
+			stacked := x.Layout != nil && reflect.TypeOf(x.Layout) == stackType
+			for i, c := range x.Objects {
+				l := layer
+				if stacked {
+					l = fmt.Sprintf("%s/%d", layer, i)
+				}
+				walk(c, inScroll, l)
+			}
+			return
+		case *container.Scroll:
+			inScroll = true
+		}
+		if wd, ok := o.(fyne.Widget); ok {
+			for _, c := range test.WidgetRenderer(wd).Objects() {
+				walk(c, inScroll, layer)
+			}
+		}
+	}
+	walk(w.Content(), false, "")
+	return out
+}
+
+// checkText fails for a text cut short (drawn narrower than it needs, or
+// past the window's edge) or drawn over another text, at size.
+func checkText(t *testing.T, w fyne.Window, size fyne.Size) {
+	t.Helper()
+	for _, p := range textProblems(w, size) {
+		t.Error(p)
+	}
+}
+
+func textProblems(w fyne.Window, size fyne.Size) []string {
+	var out []string
+	texts := textsOnScreen(w)
+	for _, x := range texts {
+		if x.size.Width+0.5 < x.min.Width {
+			out = append(out, fmt.Sprintf("at %vx%v %q is cut: %v wide, needs %v", size.Width, size.Height, x.text, x.size.Width, x.min.Width))
+		}
+		if x.inScroll {
+			continue
+		}
+		if x.pos.X < -0.5 || x.pos.Y < -0.5 || x.pos.X+x.size.Width > size.Width+0.5 || x.pos.Y+x.size.Height > size.Height+0.5 {
+			out = append(out, fmt.Sprintf("at %vx%v %q is drawn past the window's edge (%v %v)", size.Width, size.Height, x.text, x.pos, x.size))
+		}
+	}
+	for i, a := range texts {
+		for _, b := range texts[i+1:] {
+			if a.inScroll || b.inScroll || a.layer != b.layer {
+				continue
+			}
+			dx := min(a.pos.X+a.size.Width, b.pos.X+b.size.Width) - max(a.pos.X, b.pos.X)
+			dy := min(a.pos.Y+a.size.Height, b.pos.Y+b.size.Height) - max(a.pos.Y, b.pos.Y)
+			if dx > 2 && dy > 2 {
+				out = append(out, fmt.Sprintf("at %vx%v %q and %q overlap", size.Width, size.Height, a.text, b.text))
+			}
+		}
+	}
+	return out
+}
+
+// The check finds what it is for: a text squeezed narrower than it needs,
+// one past the edge, two drawn over each other.
+func TestTextCheckFindsCutAndOverlap(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(&theme.Kiosk{})
+	squeezed := container.NewGridWrap(fyne.NewSize(40, 30), canvas.NewText("お支払いが完了しました", theme.Text))
+	a, b := canvas.NewText("¥1,980", theme.Text), canvas.NewText("PayPay", theme.Text)
+	a.Move(fyne.NewPos(100, 100))
+	b.Move(fyne.NewPos(110, 104))
+	a.Resize(a.MinSize())
+	b.Resize(b.MinSize())
+	edge := canvas.NewText("伝票番号 00012", theme.Text)
+	edge.Move(fyne.NewPos(380, 10))
+	edge.Resize(edge.MinSize())
+	w := test.NewTempWindow(t, container.NewStack(container.NewVBox(squeezed), container.NewWithoutLayout(a, b, edge)))
+	w.SetPadded(false)
+	w.Resize(fyne.NewSize(400, 300))
+	got := strings.Join(textProblems(w, fyne.NewSize(400, 300)), "\n")
+	for _, want := range []string{"is cut", "overlap", "past the window's edge"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("not found: %s\n%s", want, got)
+		}
+	}
+}
+
+// heldPhone is a frame of the demo camera with the customer's phone held
+// up, its code on screen.
+func heldPhone(t *testing.T) *image.Gray {
+	cam := camera.NewDemo(app.NewDemoCustomer().Present)
+	cam.Delay, cam.Enter = 0, 0
+	if err := cam.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	f, err := cam.Next(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// A screen that returns by itself shows how long it has left: the done
+// screen has a countdown bar when it will return, none when it waits.
+func TestDoneScreenCountsDownWhenItReturnsByItself(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(&theme.Kiosk{})
+	pay := &store.Txn{Kind: store.KindPayment, SlipNo: "00012", Brand: "PayPay", Amount: 1980, At: at}
+	bars := func(o fyne.CanvasObject) int {
+		n := 0
+		var walk func(o fyne.CanvasObject)
+		walk = func(o fyne.CanvasObject) {
+			switch x := o.(type) {
+			case *canvas.Rectangle:
+				if x.FillColor == theme.Success && x.Size().Height == theme.Grid {
+					n++
+				}
+			case *fyne.Container:
+				for _, c := range x.Objects {
+					walk(c)
+				}
+			}
+		}
+		walk(o)
+		return n
+	}
+	state := app.State{Phase: app.PhaseDone, Op: app.OpPayment, Txn: pay, ReturnAt: time.Now().Add(5 * time.Second)}
+	if n := bars(doneScreen(i18n.New("ja"), state, func() {})); n != 1 {
+		t.Errorf("%d countdown bars on a screen that returns by itself", n)
+	}
+	state.ReturnAt = time.Time{}
+	if n := bars(doneScreen(i18n.New("ja"), state, func() {})); n != 0 {
+		t.Errorf("%d countdown bars on a screen that waits for a tap", n)
+	}
 }

@@ -67,18 +67,17 @@ func (u *UI) reportScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.Canva
 		} else {
 			lines = u.term.TotalsReport(*s.Totals, s.Details, u.detail, s.Practice, s.Reprint, s.ReportAt)
 		}
-		choice := func(d app.Detail, key string) fyne.CanvasObject {
-			b := widget.NewButton(tr.T(key), func() { u.detail = d; u.refresh() })
-			if u.detail == d {
-				b.Importance = widget.HighImportance
-			}
-			return container.NewGridWrap(fyne.NewSize(180, 56), b)
+		details := []app.Detail{app.DetailFull, app.DetailSimple}
+		chosen := 0
+		if u.detail == app.DetailSimple {
+			chosen = 1
 		}
-		toggle = container.NewHBox(choice(app.DetailFull, "report.details"), choice(app.DetailSimple, "report.simple"))
+		toggle = segmented([]string{tr.T("report.details"), tr.T("report.simple")}, chosen, func(i int) {
+			u.detail = details[i]
+			u.refresh()
+		})
 	}
-	text := widget.NewLabel(strings.Join(lines, "\n"))
-	text.TextStyle.Monospace = true
-	paper := container.NewCenter(text)
+	paper := container.NewCenter(container.NewPadded(paperCard(strings.Join(lines, "\n"))))
 	bottom := container.NewCenter(container.NewHBox(toggle, bigButton(tr.T("result.ok"), once(ok))))
 	var top fyne.CanvasObject
 	if s.Mismatch != nil {

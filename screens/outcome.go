@@ -20,7 +20,7 @@ func doneScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject {
 	if s.Txn != nil {
 		objs = append(objs, amountText(s.Txn.Amount), brandBadge(s.Txn.Brand), centred(tr.T("txn.slip")+" "+slipLabel(tr, *s.Txn)))
 	}
-	objs = append(objs, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))))
+	objs = append(objs, container.NewCenter(bigButton(tr.T("result.ok"), once(ok))), countdown(s.ReturnAt))
 	return screen(objs...)
 }
 

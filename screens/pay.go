@@ -16,7 +16,7 @@ func payScreen(tr *i18n.Localizer, s app.State, preview *canvas.Image, reset fun
 		centred(tr.T("pay.amount")),
 		amountText(s.Amount),
 		heading(tr.T("pay.prompt")),
-		container.NewCenter(preview),
+		aimFrame(preview),
 	}
 	if s.Abortable {
 		objs = append(objs, container.NewCenter(secondaryButton(tr.T("pay.reset"), reset)))
@@ -30,7 +30,10 @@ func processingScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	if s.Retrying {
 		band = stateBand(kindRetrying, tr.T("pay.retrying"))
 	}
-	objs := []fyne.CanvasObject{band}
+	objs := []fyne.CanvasObject{band, busy()}
+	if s.Brand != "" {
+		objs = append(objs, brandBadge(s.Brand))
+	}
 	if s.Amount > 0 {
 		objs = append(objs, centred(tr.T("pay.amount")), amountText(s.Amount))
 	}

@@ -341,7 +341,7 @@ func TestDemoPrinterRollShowsTheSlips(t *testing.T) {
 	if panel.tabs.SelectedIndex() != 2 {
 		t.Error("the roll is not shown when a slip comes out")
 	}
-	if s := texts(ui.status.box); !strings.Contains(s, "プリンター: OK") {
+	if s := texts(ui.status.box); !strings.Contains(s, "プリンター: 準備OK") {
 		t.Errorf("status bar: %q", s)
 	}
 	shot(t, w, "demo_printed")

@@ -41,9 +41,14 @@ func (b *statusBar) link(state string) string {
 func (b *statusBar) update(s app.Status) {
 	b.pos.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.pos"), b.link(s.POS)))
 	b.center.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.center"), b.link(s.Center)))
-	cam := s.Camera
-	if cam == app.LinkDown {
+	// In staff's words: the demo camera is デモ, a camera that works is
+	// 接続, whatever its device path.
+	cam := b.tr.T("status.ok")
+	switch s.Camera {
+	case app.LinkDown:
 		cam = b.tr.T("status.down")
+	case "demo":
+		cam = b.tr.T("status.demo")
 	}
 	b.cam.SetText(fmt.Sprintf("%s: %s", b.tr.T("status.camera"), cam))
 	b.practice.SetText("")

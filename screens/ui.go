@@ -126,6 +126,7 @@ func downscale(f *image.Gray) *image.Gray {
 }
 
 func (u *UI) render(s app.State) {
+	stopAnimations()
 	u.status.update(s.Status)
 	practice := s.Practice || s.Status.Practice
 	if practice != u.last.Practice || !u.themed {

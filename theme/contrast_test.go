@@ -54,6 +54,9 @@ func TestContrast(t *testing.T) {
 			{"white on the processing band and brand badge", white, Processing},
 			{"an error message in the error colour", k.Color(fynetheme.ColorNameError, fynetheme.VariantLight), bg},
 			{"the amount", Text, bg},
+			{"a receipt on its paper", Text, Paper},
+			{"white on the chosen side of a segmented control", white, Selected},
+			{"text on the other side", fg, button},
 		}
 		for _, p := range pairs {
 			if c := contrast(p.fg, p.bg); c < 4.5 {

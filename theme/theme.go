@@ -51,6 +51,14 @@ var (
 	// SecondaryButton is the fill of [×], [リセット] and keys: visibly a
 	// button on white, plainly not the primary action.
 	SecondaryButton = color.NRGBA{R: 0xdd, G: 0xe1, B: 0xe6, A: 0xff}
+	// Paper is a receipt or report on screen, on a shadow, as it comes out
+	// of the printer.
+	Paper       = color.NRGBA{R: 0xff, G: 0xfc, B: 0xf2, A: 0xff}
+	PaperShadow = color.NRGBA{R: 0x00, G: 0x00, B: 0x00, A: 0x30}
+	PaperEdge   = color.NRGBA{R: 0xe4, G: 0xdf, B: 0xcf, A: 0xff}
+	// Selected is the chosen side of a segmented control (取引明細 /
+	// 簡易明細): dark, so it is never read as [OK].
+	Selected = color.NRGBA{R: 0x33, G: 0x3d, B: 0x4a, A: 0xff}
 )
 
 // Brand is the primary buttons' colour.
@@ -113,6 +121,12 @@ func (k *Kiosk) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 // Font implements fyne.Theme.
 func (k *Kiosk) Font(s fyne.TextStyle) fyne.Resource {
 	switch {
+	case s.Symbol:
+		// The customer display's Chinese and Korean lines ask for this
+		// style: the face that has simplified hanzi and hangul. (A theme
+		// override measured the lines with the Japanese face and drew them
+		// with this one, cutting their ends.)
+		return FontZhKo
 	case s.Monospace:
 		return FontMono
 	case s.Bold:
@@ -140,6 +154,9 @@ func (k *Kiosk) Size(n fyne.ThemeSizeName) float32 {
 		return 6
 	case theme.SizeNameInnerPadding:
 		return 10
+	case theme.SizeNameLineSpacing:
+		// A multi-line heading or message keeps air between its lines.
+		return Grid
 	}
 	return theme.DefaultTheme().Size(n)
 }
@@ -156,10 +173,3 @@ var cjk []byte
 // FontZhKo draws the customer display's Chinese and Korean lines (Noto Sans
 // CJK SC, OFL 1.1, subset to the characters of i18n's zh and ko files).
 var FontZhKo = fyne.NewStaticResource("NotoSansCJKsc-zhko.otf", cjk)
-
-// ZhKo is the kiosk theme with the Chinese/Korean face, for
-// container.NewThemeOverride around zh and ko text.
-type ZhKo struct{ Kiosk }
-
-// Font implements fyne.Theme.
-func (z *ZhKo) Font(fyne.TextStyle) fyne.Resource { return FontZhKo }
