@@ -30,7 +30,7 @@ func processingScreen(tr *i18n.Localizer, s app.State) fyne.CanvasObject {
 	if s.Retrying {
 		band = stateBand(kindRetrying, tr.T("pay.retrying"))
 	}
-	objs := []fyne.CanvasObject{band, busy()}
+	objs := []fyne.CanvasObject{band, busy(), centred(tr.T("pay.talking"))}
 	if s.Brand != "" {
 		objs = append(objs, brandBadge(s.Brand))
 	}
