@@ -133,6 +133,7 @@ func TestFaultFullDiskAfterTheChargeIsUnknownThenSettled(t *testing.T) {
 	if r.term.State().Status.Unsettled != 0 {
 		t.Errorf("the 要確認 count is %d after settling", r.term.State().Status.Unsettled)
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // The disk is full before the center is asked: a plain failure, nothing
@@ -152,6 +153,7 @@ func TestFaultFullDiskBeforeTheChargeChargesNothing(t *testing.T) {
 	r.db.InjectWriteFault(nil)
 	crashPoint = func(string) {}
 	r.pay("PayPay", 600, "")
+	reconcile(t, r.db, r.sim)
 }
 
 // While start-up recovery replays an interrupted 日計 the terminal is busy
@@ -186,6 +188,7 @@ func TestFaultRecoveryIsBusyAndAnswersResends(t *testing.T) {
 	if st := r.req(`{"op":"status"}`); st.State != "idle" {
 		t.Errorf("status after recovery: %q", st.State)
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // 一括日計 killed after the center closed the day: recovery replays the
@@ -221,6 +224,7 @@ func TestFaultBatchDailyKilledMidwayIsRecovered(t *testing.T) {
 	if in, _ := r.client.InterimTotals(ctx); in.Total.Sales.Count != 0 {
 		t.Errorf("a second close happened? interim %+v", in.Total)
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // lossy is a loopback proxy in front of the simulator that can lose the
@@ -309,6 +313,7 @@ func TestFaultLostDailyAnswerIsTheClosedDay(t *testing.T) {
 		t.Fatalf("next 日計: %+v", res.Totals)
 	}
 	checkReportAddsUp(t, r, res)
+	reconcile(t, r.db, r.sim)
 }
 
 // The answer is lost and the center cannot be reached to settle it: the
@@ -342,6 +347,7 @@ func TestFaultLostDailyAnswerWithTheCenterDownIsSettledLater(t *testing.T) {
 	if reps, _ := r.db.Reports(context.Background(), "DAILY", false, 10); len(reps) != 1 {
 		t.Fatalf("%d daily reports, want the one close", len(reps))
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // checkReportAddsUp: brand lines sum to 合計, and 合計 equals what the
@@ -665,6 +671,7 @@ func TestFaultUnknownOutcomeSettledLaterReachesThePOS(t *testing.T) {
 	if r.term.State().Status.Unsettled != 0 {
 		t.Errorf("要確認 %d after settling", r.term.State().Status.Unsettled)
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // status.state leaves offline as soon as the center answers again (the
@@ -819,6 +826,8 @@ func TestFaultRandomOperationsReportsAddUp(t *testing.T) {
 			t.Fatalf("%s: stored %+v, resend %+v", id, st, again)
 		}
 	}
+	// And the center's own records agree with the terminal's, both ways.
+	reconcile(t, r.db, r.sim)
 }
 
 // A payment whose answer came too late is cancelled by the terminal; the
@@ -846,6 +855,7 @@ func TestFaultLatePaymentAfterTheCloseIsInTheNextReport(t *testing.T) {
 	if !strings.Contains(strings.Join(second.Receipt.Lines, "\n"), "自動取消") {
 		t.Fatalf("the reversed payment is not in the second report's lines:\n%s", strings.Join(second.Receipt.Lines, "\n"))
 	}
+	reconcile(t, r.db, r.sim)
 }
 
 // After a clean stop the full check runs behind 決済初期画面; damage that
@@ -893,4 +903,5 @@ func TestFaultRefusedDailyLeavesNothingPending(t *testing.T) {
 	if h, _ := r.db.History(context.Background(), false, 10); len(h) != 0 {
 		t.Fatalf("%d transactions left open", len(h))
 	}
+	reconcile(t, r.db, r.sim)
 }
