@@ -55,10 +55,12 @@ type Reader struct {
 	grey    *image.Gray
 	sharp   *image.Gray
 	inv     *image.Gray // the inverted frame, for light-on-dark codes
+	stretch *image.Gray // a low-contrast frame stretched to the full range
 	// Stream says the frames come from a camera: dark-on-light and
 	// light-on-dark codes are looked for on alternate frames (turn).
-	Stream bool
-	turn   bool
+	Stream      bool
+	turn        bool
+	stretchTurn bool
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
@@ -175,7 +177,76 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 			return res, nil
 		}
 	}
+	// A frame of low contrast (a phone screen photographed, a dim code),
+	// stretched to the full range: where a block's range is small the
+	// hybrid binarizer takes the code for a flat area. Only after the frame
+	// as it came gave nothing, so a frame that reads is read as before.
+	// On a stream it runs on every other normal turn (one frame in four):
+	// an empty counter scene is often of low contrast too, and each frame
+	// must stay cheap; a dim code is read within four frames.
+	stretchTurn := normal
+	if r.Stream && normal {
+		r.stretchTurn = !r.stretchTurn
+		stretchTurn = r.stretchTurn
+	}
+	if !stretchTurn {
+		return Result{}, ErrNotFound
+	}
+	if s := r.stretched(g); s != g {
+		if ssrc, err := luminance(s); err == nil {
+			if res, ok := r.decodeOnce(s, ssrc); ok {
+				return res, nil
+			}
+		}
+	}
 	return Result{}, ErrNotFound
+}
+
+// stretched returns g with its grey levels stretched so that the darkest
+// and lightest 1% reach 0 and 255, when its range between those is under
+// two thirds of the scale; g itself otherwise (most frames: no copy).
+func (r *Reader) stretched(g *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if w == 0 || h == 0 {
+		return g
+	}
+	var hist [256]int
+	// Every other row and column: a histogram needs no more.
+	n := 0
+	for y := 0; y < h; y += 2 {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 0; x < w; x += 2 {
+			hist[row[x]]++
+			n++
+		}
+	}
+	lo, hi, c := 0, 255, 0
+	for c < n/100 {
+		c += hist[lo]
+		lo++
+	}
+	c = 0
+	for c < n/100 {
+		c += hist[hi]
+		hi--
+	}
+	if hi-lo >= 170 || hi <= lo {
+		return g
+	}
+	var lut [256]uint8
+	for v := range lut {
+		lut[v] = uint8(min(max((v-lo)*255/(hi-lo), 0), 255))
+	}
+	if r.stretch == nil || r.stretch.Rect != g.Rect {
+		r.stretch = image.NewGray(g.Rect)
+	}
+	for y := 0; y < h; y++ {
+		row, out := g.Pix[y*g.Stride:y*g.Stride+w], r.stretch.Pix[y*r.stretch.Stride:y*r.stretch.Stride+w]
+		for x, v := range row {
+			out[x] = lut[v]
+		}
+	}
+	return r.stretch
 }
 
 // decodeOnce reads one polarity of a frame: QR first, then the 1D codes.
