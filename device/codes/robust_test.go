@@ -334,28 +334,3 @@ func TestRobustnessPerTransform(t *testing.T) {
 		}
 	}
 }
-
-// A code of low contrast (a phone screen photographed in a dim shop) is
-// read on a camera stream within four frames, either polarity's turn
-// notwithstanding.
-func TestStreamReadsLowContrastWithinFourFrames(t *testing.T) {
-	cases := robustSet(t, checkingSets, 6)
-	r := NewReader()
-	r.Stream = true
-	for i, c := range cases {
-		still := NewReader()
-		dim := contrast(c.img, 0.3)
-		if res, err := still.Decode(dim); err != nil || res.Text != c.want {
-			continue // not read as a still either
-		}
-		got := ""
-		for n := 0; n < 4 && got == ""; n++ {
-			if res, err := r.Decode(dim); err == nil {
-				got = res.Text
-			}
-		}
-		if got != c.want {
-			t.Errorf("photo %d at low contrast: %q within four frames", i, got)
-		}
-	}
-}

@@ -289,3 +289,71 @@ func TestSlantedWalletCodesAreRead(t *testing.T) {
 		t.Errorf("slanted wallet codes: read %d of %d", read, n)
 	}
 }
+
+// codeLikeFrames are 640x480 frames holding what a camera sees and cannot
+// read: a QR code whose data modules are scrambled (its finder patterns
+// intact), a torn one, one half covered by a thumb.
+func codeLikeFrames(tb testing.TB) []*image.Gray {
+	rng := rand.New(rand.NewPCG(3, 5))
+	var out []*image.Gray
+	for i := 0; i < 12; i++ {
+		s := synthFrame{w: 640, h: 480, text: fmt.Sprintf("9000818188%014d", 55555000000000+i), format: QR, angle: float64(i * 7 % 40), noise: 6}
+		f, err := s.make(rng)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		// Scramble the middle of the code: the data goes, the three finder
+		// patterns in the corners stay.
+		cx, cy, r := 320, 240, 30+i%3*10
+		for y := cy - r; y < cy+r; y++ {
+			for x := cx - r; x < cx+r; x++ {
+				if rng.IntN(2) == 0 {
+					f.Pix[y*f.Stride+x] = uint8(40 + rng.IntN(30))
+				} else {
+					f.Pix[y*f.Stride+x] = uint8(190 + rng.IntN(40))
+				}
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// BenchmarkFrameKinds times single 640x480 camera frames on one core, by
+// kind: empty, with a readable code, with a code-like pattern that cannot
+// be read. Each frame is the stream reader's work for that frame; p99 is
+// what keeps the camera's rate.
+func BenchmarkFrameKinds(b *testing.B) {
+	frames, want := synthSet(b, 640, 480)
+	var empty, coded []*image.Gray
+	for i, f := range frames {
+		if want[i] == "" {
+			empty = append(empty, f)
+		} else {
+			coded = append(coded, f)
+		}
+	}
+	for _, kind := range []struct {
+		name   string
+		frames []*image.Gray
+	}{{"empty", empty}, {"code", coded}, {"unreadable", codeLikeFrames(b)}} {
+		b.Run(kind.name, func(b *testing.B) {
+			r := NewReader()
+			r.Stream = true
+			var per []time.Duration
+			for b.Loop() {
+				for _, f := range kind.frames {
+					start := time.Now()
+					r.Decode(f)
+					per = append(per, time.Since(start))
+				}
+			}
+			sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
+			ms := func(q int) float64 { return float64(per[min(len(per)-1, len(per)*q/100)].Microseconds()) / 1000 }
+			b.ReportMetric(ms(50), "median-ms")
+			b.ReportMetric(ms(95), "p95-ms")
+			b.ReportMetric(ms(99), "p99-ms")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
