@@ -23,7 +23,12 @@ func onlineScreen(tr *i18n.Localizer, s app.State, ok func()) fyne.CanvasObject 
 		widget.NewFormItem(tr.T("online.status"), widget.NewLabel(o.TerminalStatus)),
 		widget.NewFormItem(tr.T("online.version"), widget.NewLabel(o.CenterVersion)),
 	)
-	objs := []fyne.CanvasObject{heading(tr.T("menu.online_test")), heading(title)}
+	// The outcome in its state's colour, as every outcome screen.
+	band := stateBand(kindSuccess, title)
+	if !o.OK {
+		band = stateBand(kindError, title)
+	}
+	objs := []fyne.CanvasObject{heading(tr.T("menu.online_test")), band}
 	if o.OK {
 		objs = append(objs, container.NewCenter(form))
 	} else {

@@ -248,9 +248,9 @@ var robustFloors = map[string]int{
 	"tuning/inverted":       39,
 	"tuning/mirrored":       39,
 	"tuning/perspective":    17,
-	"tuning/screen moiré":   33,
+	"tuning/screen moiré":   32,
 	"tuning/glare spot":     22,
-	"tuning/low contrast":   39,
+	"tuning/low contrast":   36,
 	"checking/none":         42,
 	"checking/rotate 90":    42,
 	"checking/rotate 180":   42,
@@ -259,7 +259,7 @@ var robustFloors = map[string]int{
 	"checking/rotate 45°":   37,
 	"checking/half size":    26,
 	"checking/quarter size": 1,
-	"checking/blur σ1.5":    26,
+	"checking/blur σ1.5":    24,
 	"checking/JPEG q30":     41,
 	"checking/noise σ25":    15,
 	"checking/inverted":     42,
@@ -267,7 +267,7 @@ var robustFloors = map[string]int{
 	"checking/perspective":  18,
 	"checking/screen moiré": 33,
 	"checking/glare spot":   34,
-	"checking/low contrast": 41,
+	"checking/low contrast": 39,
 }
 
 // robustCase is one photo of a set, with the text it holds.
