@@ -116,7 +116,8 @@ func (r *rig) do(body string, during ...func(ev string)) (*Result, []string) {
 		defer mu.Unlock()
 		return res, append([]string(nil), events...)
 	case <-time.After(20 * time.Second):
-		r.t.Fatalf("no result for %s", body)
+		s := r.term.State()
+		r.t.Fatalf("no result for %s: the terminal is at %s (%s), events %v", body, s.Phase, s.ErrorCode, events)
 		return nil, nil
 	}
 }

@@ -67,6 +67,12 @@ type Reader struct {
 	Budget   time.Duration
 	deadline time.Time
 	fastOnly bool // the pass on a stretched frame tries no retries
+	// nextStage is the retry stage a budgeted frame starts with: where the
+	// last one of the same polarity ran out of time (the polarities take
+	// turns, so one shared counter could leave a stage to the other
+	// polarity's frames for ever).
+	nextStage [2]int
+	polarity  int // 0 as it came, 1 inverted
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
@@ -165,6 +171,7 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 		normal, dark = r.turn, !r.turn
 	}
 	if normal {
+		r.polarity = 0
 		src, err := luminance(g)
 		if err != nil {
 			return Result{}, err
@@ -188,6 +195,7 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 				out[x] = 255 - v
 			}
 		}
+		r.polarity = 1
 		isrc, err := luminance(r.inv)
 		if err != nil {
 			return Result{}, err
@@ -207,6 +215,7 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 		return Result{}, ErrNotFound
 	}
 	if s := r.stretched(g); s != g {
+		r.polarity = 0
 		if ssrc, err := luminance(s); err == nil {
 			// The fast pass only: stretched noise on an empty scene looks
 			// like finder patterns, and the retries on it took a 1280x720
@@ -313,44 +322,42 @@ func (r *Reader) late() bool { return !r.deadline.IsZero() && time.Now().After(r
 func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
-	if bm, err := hybrid.GetBlackMatrix(); err == nil {
-		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
-			return text(s), true
-		}
-	}
-	if r.late() {
-		return Result{}, false
-	}
-	if res, ok := r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard); ok {
-		return res, true
-	}
-	if r.late() {
-		return Result{}, false
-	}
-	// An upright code on a clean background (a screenshot, a generated
-	// image): read the grid straight off its bounding box. It fails fast on
-	// photos, and it rescues the rare clean code where a run of data
-	// modules passes for a finder pattern.
-	if res, ok := r.try(r.qr, hybrid, r.pure); ok {
-		return res, true
-	}
-	if r.late() {
-		return Result{}, false
-	}
-	r.sharp = sharpened(g, r.sharp)
-	if ssrc, err := luminance(r.sharp); err == nil {
-		if res, ok := r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard); ok {
-			return res, true
-		}
+	stages := []func() (Result, bool){
+		func() (Result, bool) {
+			if bm, err := hybrid.GetBlackMatrix(); err == nil {
+				if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
+					return text(s), true
+				}
+			}
+			return Result{}, false
+		},
+		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
+		// An upright code on a clean background (a screenshot, a generated
+		// image): read the grid straight off its bounding box. It fails fast
+		// on photos, and it rescues the rare clean code where a run of data
+		// modules passes for a finder pattern.
+		func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) },
+		func() (Result, bool) {
+			r.sharp = sharpened(g, r.sharp)
+			if ssrc, err := luminance(r.sharp); err == nil {
+				return r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard)
+			}
+			return Result{}, false
+		},
 	}
 	for _, k := range []int{2, 3} {
 		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
 			break // only small images: a 640x480 frame's code is big enough
 		}
-		// Enlarge first, then sharpen: the edges are steepened at the
-		// resolution the binarizer sees.
-		up := sharpened(upscaled(g, k), nil)
-		if usrc, err := luminance(up); err == nil {
+		k := k
+		stages = append(stages, func() (Result, bool) {
+			// Enlarge first, then sharpen: the edges are steepened at the
+			// resolution the binarizer sees.
+			up := sharpened(upscaled(g, k), nil)
+			usrc, err := luminance(up)
+			if err != nil {
+				return Result{}, false
+			}
 			for _, bin := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
 				if res, ok := r.try(r.qr, bin, r.hard); ok {
 					return res, true
@@ -361,8 +368,29 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 					}
 				}
 			}
+			return Result{}, false
+		})
+	}
+	// A still runs every stage in order. A camera frame runs them while its
+	// budget lasts, starting where the last frame stopped, and always runs
+	// at least one: on a slow machine (a small board, the race detector)
+	// the fast pass alone may spend the budget, and a code that needs a
+	// retry must still be read within a few frames.
+	first := 0
+	if !r.deadline.IsZero() {
+		first = r.nextStage[r.polarity] % len(stages)
+	}
+	for i := 0; i < len(stages); i++ {
+		n := (first + i) % len(stages)
+		if i > 0 && r.late() {
+			r.nextStage[r.polarity] = n
+			return Result{}, false
+		}
+		if res, ok := stages[n](); ok {
+			return res, true
 		}
 	}
+	r.nextStage[r.polarity] = first
 	return Result{}, false
 }
 

@@ -68,6 +68,7 @@ type Player struct {
 	queue chan Tone
 
 	once sync.Once
+	mu   sync.Mutex // guards ctx and err, set by the player's goroutine
 	ctx  *oto.Context
 	err  error
 }
@@ -102,16 +103,21 @@ func (p *Player) Err() error {
 	if p == nil || p.muted {
 		return nil
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return p.err
 }
 
 func (p *Player) loop() {
 	for t := range p.queue {
 		p.once.Do(p.open)
-		if p.ctx == nil {
+		p.mu.Lock()
+		ctx := p.ctx
+		p.mu.Unlock()
+		if ctx == nil {
 			continue // silent: no device
 		}
-		pl := p.ctx.NewPlayer(bytes.NewReader(Samples(t)))
+		pl := ctx.NewPlayer(bytes.NewReader(Samples(t)))
 		pl.Play()
 		for pl.IsPlaying() {
 			time.Sleep(10 * time.Millisecond)
@@ -138,12 +144,16 @@ func (p *Player) open() {
 	}()
 	select {
 	case r := <-done:
+		p.mu.Lock()
+		defer p.mu.Unlock()
 		if r.err != nil {
 			p.err = errors.Join(ErrNoAudio, r.err)
 			return
 		}
 		p.ctx = r.ctx
 	case <-time.After(time.Second):
+		p.mu.Lock()
 		p.err = ErrNoAudio
+		p.mu.Unlock()
 	}
 }
