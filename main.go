@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -166,8 +167,11 @@ func runTerminal(args []string) error {
 	}
 
 	tones := sound.New(s.Sound.Mute)
+	var toneMu sync.Mutex // subscribers are called from the terminal's goroutines
 	prev := app.PhaseIdle
 	term.Subscribe(func(st app.State) {
+		toneMu.Lock()
+		defer toneMu.Unlock()
 		if t, ok := toneFor(prev, st.Phase); ok {
 			tones.Play(t)
 		}

@@ -63,7 +63,8 @@ func (t *Terminal) StartPrinter(ctx context.Context) {
 		t.mu.Lock()
 		var job *printJob
 		if len(t.printQ) > 0 {
-			job = &t.printQ[0]
+			head := t.printQ[0] // a copy: queuePrint may grow the slice meanwhile
+			job = &head
 		}
 		t.mu.Unlock()
 		if job == nil {
