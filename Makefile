@@ -15,7 +15,7 @@ APT_BUILD = ca-certificates gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev 
 # Only for screenshots of the real window and the two-terminal demo.
 APT_TOOLS = xvfb xauth imagemagick socat
 
-.PHONY: all deps deps-tools run build test check vet bench screenshots screenshot-window fuzz soak mutate e2e-printer clean
+.PHONY: all deps deps-tools peer run build test check vet bench screenshots screenshot-window fuzz soak mutate e2e-printer clean
 
 all: build
 
@@ -29,6 +29,16 @@ deps:
 
 deps-tools: deps
 	@sh .ci/apt-install $(APT_TOOLS)
+
+# The peer make bench sets the reader beside, benchmark only (never a
+# runtime dependency): zxing-cpp's current release as npm zxing-wasm under
+# Node (read rates), and Debian's native python3-zxing-cpp (time).
+# Node 20 or later with its npm is needed (zxing-wasm 3 runs on it; Debian
+# 12's own nodejs is 18): it is checked, not installed over.
+peer:
+	@sh .ci/apt-install python3-zxing-cpp util-linux
+	@command -v npm >/dev/null || { echo "make peer: Node.js 20+ with npm is needed (https://nodejs.org or NodeSource's packages)"; exit 1; }
+	cd .ci/peer && npm ci --no-audit --no-fund
 
 build: deps
 	@[ -x codepay ] || echo "codepay: building; the first build compiles Fyne's cgo parts and takes a few minutes (about 4 on 2 cores)"
@@ -79,10 +89,10 @@ mutate: deps
 BENCH_PKGS = ./device/codes/ ./store/ ./app/
 BENCH_CMD = GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 # The read rates come from the read-rate tests of the same run.
-READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|Inverted|ScanReal|Robustness'
-bench: deps
+READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|Inverted|ScanReal|Robustness|RealPhotoSets|PeerFrameTimes'
+bench: deps peer
 	rm -f /tmp/codepay-figures.jsonl
-	CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
+	CODEPAY_PEER=$(CURDIR)/.ci/peer CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) | tee /tmp/codepay-bench.txt
 	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" -figures /tmp/codepay-figures.jsonl < /tmp/codepay-bench.txt
 	@cat docs/benchmarks.md

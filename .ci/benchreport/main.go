@@ -93,6 +93,7 @@ func main() {
 		fmt.Fprintf(&b, "| %s | %s (`%s`) | %s |\n", t.what, shown, t.bench, met)
 	}
 	writeFigures(&b, *figs)
+	writePeerTimes(&b, *figs, figures)
 	b.WriteString("\n## Raw output\n\n```\n")
 	for _, l := range raw {
 		b.WriteString(l + "\n")
@@ -114,17 +115,67 @@ func writeFigures(b *strings.Builder, path string) {
 		fmt.Fprintf(b, "Not measured in this run (%v).\n", err)
 		return
 	}
-	b.WriteString("Measured by the tests named, in the same `make bench` run (`CODEPAY_FIGURES` set); each test fails below its floor.\n\n")
-	b.WriteString("| what | read | floor | met | test |\n|---|---|---|---|---|\n")
+	b.WriteString("Measured by the tests named, in the same `make bench` run (`CODEPAY_FIGURES` set); each test fails below its floor. ")
+	b.WriteString("zxing-cpp is the current release (npm zxing-wasm under Node, its defaults: try harder, rotate, invert, downscale) on the same images in the same run; ratio is codepay's read count over its.\n\n")
+	b.WriteString("| what | read | floor | met | zxing-cpp | ratio | test |\n|---|---|---|---|---|---|---|\n")
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var f struct {
 			Name, Test      string
 			Read, Of, Floor int
+			Peer            *int
+			PeerWrong       int
 		}
-		if json.Unmarshal([]byte(line), &f) != nil {
+		if json.Unmarshal([]byte(line), &f) != nil || f.Name == "" {
 			continue
 		}
 		met := map[bool]string{true: "yes", false: "**no**"}[f.Read >= f.Floor]
-		fmt.Fprintf(b, "| %s | %d of %d | %d | %s | `%s` |\n", f.Name, f.Read, f.Of, f.Floor, met, f.Test)
+		peer, ratio := "not run", ""
+		if f.Peer != nil {
+			peer = fmt.Sprintf("%d of %d", *f.Peer, f.Of)
+			if f.PeerWrong > 0 {
+				peer += fmt.Sprintf(", %d wrong", f.PeerWrong)
+			}
+			ratio = "–"
+			if *f.Peer > 0 {
+				ratio = fmt.Sprintf("%.2f", float64(f.Read)/float64(*f.Peer))
+			}
+		}
+		fmt.Fprintf(b, "| %s | %d of %d | %d | %s | %s | %s | `%s` |\n", f.Name, f.Read, f.Of, f.Floor, met, peer, ratio, f.Test)
+	}
+}
+
+// writePeerTimes sets native zxing-cpp's time per frame on the frames of
+// a benchmark beside the reader's, from the same run.
+func writePeerTimes(b *strings.Builder, path string, figures map[string]map[string]float64) {
+	data, _ := os.ReadFile(path)
+	var rows []string
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var p struct {
+			Bench, Formats   string
+			Median, P95, P99 float64
+			Frames, Reps     int
+		}
+		if json.Unmarshal([]byte(line), &p) != nil || p.Bench == "" {
+			continue
+		}
+		ours := figures[p.Bench]
+		cell := func(metric string, peer float64) string {
+			v, ok := ours[metric]
+			if !ok {
+				return fmt.Sprintf("– / %.2f", peer)
+			}
+			return fmt.Sprintf("%.2f / %.2f (%.1fx)", v, peer, v/peer)
+		}
+		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s | %s |", p.Bench, p.Formats, cell("median-ms", p.Median), cell("p95-ms", p.P95), cell("p99-ms", p.P99)))
+	}
+	b.WriteString("\n## Time per frame beside zxing-cpp\n\n")
+	if len(rows) == 0 {
+		b.WriteString("zxing-cpp was not run (`make peer`, then `make bench`).\n")
+		return
+	}
+	b.WriteString("codepay's stream reader (`BenchmarkFrameKinds`, one core) / native zxing-cpp (Debian's python3-zxing-cpp, its defaults, one core, `TestPeerFrameTimes`) on the same 640x480 frames in the same run, ms; in brackets codepay's time over zxing-cpp's (below 1: codepay is faster). Debian's zxing-cpp is 1.4, older than the release that reads above; it has no inverted pass, and the stream reader does one polarity a frame.\n\n")
+	b.WriteString("| frames | zxing-cpp formats | median | p95 | p99 |\n|---|---|---|---|---|\n")
+	for _, r := range rows {
+		b.WriteString(r + "\n")
 	}
 }

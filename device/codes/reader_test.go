@@ -1,7 +1,10 @@
 package codes
 
 import (
+	"fmt"
 	"image"
+	"image/draw"
+	_ "image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -10,8 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"image/draw"
-	_ "image/png"
+	"codepay/device/codes/codestest"
 )
 
 const photos = "../../testdata/codes"
@@ -151,6 +153,68 @@ func TestCleanCodesAlwaysRead(t *testing.T) {
 		}
 		if res, err := r.Decode(img); err != nil || res.Text != text {
 			t.Errorf("%q: %v %q", text, err, res.Text)
+		}
+	}
+}
+
+// photoSets are the real photos of testdata/codes with the formats a
+// reader of each is set to, and the fewest that must read (today's
+// figures; they only go up). For the set with no code, the floor is of
+// photos left unread.
+var photoSets = []struct {
+	set     string
+	formats []Format
+	floor   int
+}{
+	{"qrcode-1", DefaultFormats, 20},
+	{"qrcode-3", DefaultFormats, 42},
+	{"qrcode-5", DefaultFormats, 19},
+	{"code128-1", DefaultFormats, 7},
+	{"ean13-1", []Format{EAN13}, 30},
+	{"itf-1", []Format{ITF}, 14},
+	{"falsepositives-2", DefaultFormats, 25},
+}
+
+// TestRealPhotoSets reads each set of real photos as stills, with zxing-cpp
+// beside it when `make bench` runs the peer.
+func TestRealPhotoSets(t *testing.T) {
+	for _, ps := range photoSets {
+		r := NewReader(ps.formats...)
+		imgs, files := loadSet(t, ps.set)
+		var all []image.Image
+		var want []string
+		read, wrong, some := 0, 0, 0
+		for i, g := range imgs {
+			w, _ := os.ReadFile(strings.TrimSuffix(files[i], ".png") + ".txt")
+			all, want = append(all, g), append(want, string(w))
+			res, err := r.Decode(g)
+			switch {
+			case err != nil:
+			case res.Text == string(w):
+				read++
+			default:
+				some++
+				if len(w) > 0 {
+					wrong++
+					t.Errorf("%s: wrong text %q", files[i], res.Text)
+				}
+			}
+		}
+		texts, ok := codestest.PeerRead(t, all, peerFormats(ps.formats))
+		peer, peerWrong := codestest.PeerScore(want, texts, ok)
+		name := fmt.Sprintf("testdata/codes/%s (%s)", ps.set, peerFormats(ps.formats))
+		if strings.HasPrefix(ps.set, "falsepositives") {
+			read = len(imgs) - some
+			if ok {
+				peer = len(imgs) - peerWrong
+				peerWrong = 0
+			}
+			name = fmt.Sprintf("testdata/codes/%s: photos with no code left unread", ps.set)
+		}
+		t.Logf("%s: %d of %d", name, read, len(imgs))
+		codestest.RecordVs(t.Name(), name, read, len(imgs), ps.floor, peer, peerWrong)
+		if read < ps.floor {
+			t.Errorf("%s: %d, the floor is %d", name, read, ps.floor)
 		}
 	}
 }

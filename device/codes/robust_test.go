@@ -314,8 +314,12 @@ func TestRobustnessPerTransform(t *testing.T) {
 		for _, tr := range transforms {
 			rng := rand.New(rand.NewPCG(7, 7))
 			read := 0
+			var imgs []image.Image
+			var want []string
 			for _, c := range cases {
-				res, err := r.Decode(tr.fn(c.img, rng))
+				img := tr.fn(c.img, rng)
+				imgs, want = append(imgs, img), append(want, c.want)
+				res, err := r.Decode(img)
 				switch {
 				case err == nil && res.Text == c.want:
 					read++
@@ -326,11 +330,22 @@ func TestRobustnessPerTransform(t *testing.T) {
 			t.Logf("%-8s %-13s %3d / %3d", half.name, tr.name, read, len(cases))
 			if full {
 				floor := robustFloors[half.name+"/"+tr.name]
-				codestest.Record(t.Name(), fmt.Sprintf("%s half (%s), %s", half.name, strings.Join(half.sets, ", "), tr.name), read, len(cases), floor)
+				texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
+				peer, wrong := codestest.PeerScore(want, texts, ok)
+				codestest.RecordVs(t.Name(), fmt.Sprintf("%s half (%s), %s", half.name, strings.Join(half.sets, ", "), tr.name), read, len(cases), floor, peer, wrong)
 				if read < floor {
 					t.Errorf("%s half, %s: %d read, the floor is %d", half.name, tr.name, read, floor)
 				}
 			}
 		}
 	}
+}
+
+// peerFormats names formats as the peer (zxing-wasm) does.
+func peerFormats(fs []Format) string {
+	var names []string
+	for _, f := range fs {
+		names = append(names, string(f))
+	}
+	return codestest.PeerFormats(names...)
 }

@@ -319,12 +319,14 @@ func codeLikeFrames(tb testing.TB) []*image.Gray {
 	return out
 }
 
-// BenchmarkFrameKinds times single 640x480 camera frames on one core, by
-// kind: empty, with a readable code, with a code-like pattern that cannot
-// be read. Each frame is the stream reader's work for that frame; p99 is
-// what keeps the camera's rate.
-func BenchmarkFrameKinds(b *testing.B) {
-	frames, want := synthSet(b, 640, 480)
+type frameKind struct {
+	name   string
+	frames []*image.Gray
+}
+
+// frameKinds are the 640x480 frames of BenchmarkFrameKinds, by kind.
+func frameKinds(tb testing.TB) []frameKind {
+	frames, want := synthSet(tb, 640, 480)
 	var empty, coded []*image.Gray
 	for i, f := range frames {
 		if want[i] == "" {
@@ -333,10 +335,35 @@ func BenchmarkFrameKinds(b *testing.B) {
 			coded = append(coded, f)
 		}
 	}
-	for _, kind := range []struct {
-		name   string
-		frames []*image.Gray
-	}{{"empty", empty}, {"code", coded}, {"unreadable", codeLikeFrames(b)}} {
+	return []frameKind{{"empty", empty}, {"code", coded}, {"unreadable", codeLikeFrames(tb)}}
+}
+
+// TestPeerFrameTimes times native zxing-cpp (one core, QR and Code128) on
+// the frames of BenchmarkFrameKinds, for docs/benchmarks.md to set beside
+// the reader's times. It runs only with the peer (make bench).
+func TestPeerFrameTimes(t *testing.T) {
+	if codestest.PeerDir() == "" {
+		t.Skip("the peer runs under make bench (CODEPAY_PEER)")
+	}
+	const reps = 20
+	for _, k := range frameKinds(t) {
+		// QR only, as the issue measured it, and QR with Code128, as the
+		// reader runs.
+		for _, formats := range []string{"QRCode", "QRCode|Code128"} {
+			med, p95, p99, _ := codestest.PeerTimes(t, k.frames, formats, reps)
+			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+			t.Logf("%s, %s: median %v, p95 %v, p99 %v", k.name, formats, med, p95, p99)
+			codestest.RecordPeerTime(codestest.PeerTime{Bench: "BenchmarkFrameKinds/" + k.name, Formats: formats, Median: ms(med), P95: ms(p95), P99: ms(p99), Frames: len(k.frames), Reps: reps})
+		}
+	}
+}
+
+// BenchmarkFrameKinds times single 640x480 camera frames on one core, by
+// kind: empty, with a readable code, with a code-like pattern that cannot
+// be read. Each frame is the stream reader's work for that frame; p99 is
+// what keeps the camera's rate.
+func BenchmarkFrameKinds(b *testing.B) {
+	for _, kind := range frameKinds(b) {
 		b.Run(kind.name, func(b *testing.B) {
 			r := NewReader()
 			r.Stream = true
