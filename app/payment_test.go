@@ -271,3 +271,55 @@ func TestOneReadPerPresentation(t *testing.T) {
 		t.Fatal("the code held up again was not read")
 	}
 }
+
+// A POS that resends a payment while it runs (its line dropped the
+// request's ACK) gets the one result twice: the first as it is, the copy
+// for the resend marked replayed with the same slip, so the POS never
+// counts it as a second payment (the noisy-line soak once took such a copy
+// for the answer to its next ask).
+func TestResendWhileRunningGetsTheResultMarkedReplayed(t *testing.T) {
+	r := newRig(t, center.SimOptions{})
+	cam := &sceneCamera{}
+	r.term.cam = cam
+	body := `{"type":"request","id":"RS-1","op":"payment","amount":700}`
+	results := make(chan *Result, 2)
+	reply := func(msg any) {
+		if res, ok := msg.(*Result); ok {
+			results <- res
+		}
+	}
+	r.term.Handle([]byte(body), reply)
+	deadline := time.Now().Add(5 * time.Second)
+	for r.term.State().Phase != PhaseWaitingCode && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	r.term.Handle([]byte(body), reply) // the resend, while the first waits for a code
+	code, err := codes.Encode(r.hold("PayPay", "ok", codes.QR), codes.QR, 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cam.show(code)
+	var got []*Result
+	for len(got) < 2 {
+		select {
+		case res := <-results:
+			got = append(got, res)
+		case <-time.After(15 * time.Second):
+			t.Fatalf("%d results of 2; the terminal is at %s (%s)", len(got), r.term.State().Phase, r.term.State().ErrorCode)
+		}
+	}
+	first, copy := got[0], got[1]
+	if !first.OK || first.Replayed {
+		t.Fatalf("first result: ok %v replayed %v", first.OK, first.Replayed)
+	}
+	if !copy.OK || !copy.Replayed || copy.Txn.SlipNo != first.Txn.SlipNo {
+		t.Fatalf("the resend's result: ok %v replayed %v slip %s (first %s)", copy.OK, copy.Replayed, copy.Txn.SlipNo, first.Txn.SlipNo)
+	}
+	ledger, err := r.sim.Ledger()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ledger.Payments) != 1 {
+		t.Fatalf("the center holds %d payments", len(ledger.Payments))
+	}
+}

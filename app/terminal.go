@@ -452,7 +452,10 @@ func (t *Terminal) finish(op *operation, res *Result) {
 	}
 	op.reply(res)
 	for _, w := range ws {
-		w(res)
+		// A resend's copy is the same result sent again: marked replayed,
+		// so a POS that already took the first one knows this one for a
+		// duplicate, not a second payment.
+		w(replayed(res))
 	}
 	if res.OK && op.print != nil {
 		// Stored and reported first: a printer fault can touch no payment.
