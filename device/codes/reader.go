@@ -57,6 +57,7 @@ type Reader struct {
 	sharp   *image.Gray
 	inv     *image.Gray // the inverted frame, for light-on-dark codes
 	stretch *image.Gray // a low-contrast frame stretched to the full range
+	sum     []uint32    // the local-mean binarizer's integral image
 	// Stream says the frames come from a camera: dark-on-light and
 	// light-on-dark codes are looked for on alternate frames (turn).
 	Stream bool
@@ -307,10 +308,33 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
 		return res, true
 	}
-	if r.finders < 3 || r.fastOnly {
+	if r.finders < 2 || r.fastOnly {
 		return Result{}, false // nothing like a QR code: the common case at a kiosk
 	}
+	if r.finders == 2 {
+		// Two finder patterns and the third lost: a dim area beside a
+		// bright one, which the hybrid binarizer turns black, swallowed it
+		// (a code at a slant on a bright screen edge). The local-mean pass
+		// only, the one stage that can bring it back.
+		return r.localMeanQR(src)
+	}
 	return r.retryQR(g, src, hybrid)
+}
+
+// localMeanQR reads a QR code through the local-mean binarizer, with the
+// wider search of sweepQR.
+func (r *Reader) localMeanQR(src gozxing.LuminanceSource) (Result, bool) {
+	lm := newLocalMean(src, r.sum)
+	defer func() { r.sum = lm.sum }()
+	if res, ok := r.try(r.qr, lm, r.hard); ok {
+		return res, true
+	}
+	if bm, err := lm.GetBlackMatrix(); err == nil {
+		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && !strings.ContainsRune(validUTF8(s), utf8.RuneError) {
+			return Result{Text: validUTF8(s), Format: QR}, true
+		}
+	}
+	return Result{}, false
 }
 
 // late tells whether the frame's budget is spent.
@@ -331,6 +355,7 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 			}
 			return Result{}, false
 		},
+		func() (Result, bool) { return r.localMeanQR(src) },
 		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
 		// An upright code on a clean background (a screenshot, a generated
 		// image): read the grid straight off its bounding box. It fails fast
