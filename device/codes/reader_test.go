@@ -218,3 +218,31 @@ func TestRealPhotoSets(t *testing.T) {
 		}
 	}
 }
+
+// A still tries Code128 as hard as ZXing's TRY_HARDER does: a barcode on
+// its side (a phone held upright) and one in a narrow band away from the
+// middle rows read. ZXing's default 15 rows and no turn read neither.
+func TestCode128OnItsSideAndOffCentreReadsAsAStill(t *testing.T) {
+	text := "900081818800123456789012"
+	bar, err := Encode(text, Code128, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := image.NewGray(bar.Bounds())
+	draw.Draw(g, g.Rect, bar, bar.Bounds().Min, draw.Src)
+	// A band 40 px high near the top of a 480 px high white frame.
+	band := image.NewGray(image.Rect(0, 0, g.Rect.Dx()+40, 480))
+	for i := range band.Pix {
+		band.Pix[i] = 255
+	}
+	draw.Draw(band, image.Rect(20, 30, 20+g.Rect.Dx(), 70), g, image.Point{}, draw.Src)
+	for _, c := range []struct {
+		name string
+		img  *image.Gray
+	}{{"on its side", rotateRight(g, 1)}, {"a band near the top", band}} {
+		res, err := NewReader().Decode(c.img)
+		if err != nil || res.Text != text || res.Format != Code128 {
+			t.Errorf("%s: %q %v", c.name, res.Text, err)
+		}
+	}
+}
