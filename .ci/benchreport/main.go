@@ -166,7 +166,7 @@ func writePeerTimes(b *strings.Builder, path string, figures map[string]map[stri
 			}
 			return fmt.Sprintf("%.2f / %.2f (%.1fx)", v, peer, v/peer)
 		}
-		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s | %s |", p.Bench, p.Formats, cell("median-ms", p.Median), cell("p95-ms", p.P95), cell("p99-ms", p.P99)))
+		rows = append(rows, fmt.Sprintf("| `%s` | %s | %s | %s | %s |", p.Bench, strings.ReplaceAll(p.Formats, "|", " + "), cell("median-ms", p.Median), cell("p95-ms", p.P95), cell("p99-ms", p.P99)))
 	}
 	b.WriteString("\n## Time per frame beside zxing-cpp\n\n")
 	if len(rows) == 0 {
