@@ -20,11 +20,11 @@ import (
 // tried (gozxing's choice first), and for each every plausible dimension
 // near the estimate, with and without the alignment pattern, and then
 // through all of its alignment patterns.
-func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}) (string, bool) {
+func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, late func() bool) (string, bool) {
 	finder := detector.NewFinderPatternFinder(bm, nil)
 	info, err := finder.Find(hints)
 	if err == nil {
-		if s, ok := tryTriple(bm, dec, hints, info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()); ok {
+		if s, ok := tryTriple(bm, dec, hints, info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft(), late); ok {
 			return s, true
 		}
 	}
@@ -44,7 +44,10 @@ func sweepQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.Deco
 				if info != nil && tl == gozxing.ResultPoint(info.GetTopLeft()) && tr == gozxing.ResultPoint(info.GetTopRight()) && bl == gozxing.ResultPoint(info.GetBottomLeft()) {
 					continue // tried above
 				}
-				if s, ok := tryTriple(bm, dec, hints, tl.(*detector.FinderPattern), tr.(*detector.FinderPattern), bl.(*detector.FinderPattern)); ok {
+				if late() {
+					return "", false // the next frame is the retry
+				}
+				if s, ok := tryTriple(bm, dec, hints, tl.(*detector.FinderPattern), tr.(*detector.FinderPattern), bl.(*detector.FinderPattern), late); ok {
 					return s, true
 				}
 			}
@@ -67,7 +70,7 @@ func alike(a, b, c *detector.FinderPattern) bool {
 	return ds[1] < 2*ds[0] && ds[2] > 1.2*ds[1] && ds[2] < 1.7*ds[1] && ds[0] > 7*lo
 }
 
-func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, tl, tr, bl *detector.FinderPattern) (string, bool) {
+func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, tl, tr, bl *detector.FinderPattern, late func() bool) (string, bool) {
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if ms < 1 {
 		return "", false
@@ -86,6 +89,9 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 		if dim < 21 || dim > 177 {
 			continue
 		}
+		if dim != est && late() {
+			return "", false // the next frame is the retry
+		}
 		ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 		if err != nil {
 			continue
@@ -99,30 +105,25 @@ func tryTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.De
 			}
 		}
 		guesses = append(guesses, detector.Detector_createTransform(tl, tr, bl, nil, dim))
-		var para *gozxing.BitMatrix // sampled through the parallelogram, the last guess
 		for _, t := range guesses {
 			bits, err := detector.Detector_sampleGrid(bm, t, dim)
 			if err != nil {
 				continue
 			}
-			para = bits
 			if res, err := dec.Decode(bits, hints); err == nil {
 				return res.GetText(), true
-			}
-		}
-		// The format bits lie beside the finder patterns, where the fourth
-		// corner does not matter: if they do not read, this is no code, and
-		// the search (the cost of a photo with no code in it) is skipped.
-		if len(ver.GetAlignmentPatternCenters()) == 0 && dim == est && para != nil && formatReadable(para) {
-			if s, ok := cornerSearch(bm, dec, hints, tl, tr, bl, dim); ok {
-				return s, true
 			}
 		}
 		if len(ver.GetAlignmentPatternCenters()) < 3 {
 			continue // one alignment pattern at most: tried above
 		}
 		for _, t := range guesses { // a corner found may be an inner pattern
-			if bits, ok := alignedGrid(bm, tl, tr, bl, t, ms, dim); ok {
+			model := func(x, y float64) (float64, float64) {
+				p := []float64{x, y}
+				t.TransformPoints(p)
+				return p[0], p[1]
+			}
+			if bits, ok := alignedGrid(bm, point{tl.GetX(), tl.GetY()}, point{tr.GetX(), tr.GetY()}, point{bl.GetX(), bl.GetY()}, model, ms, dim); ok {
 				if res, err := dec.Decode(bits, hints); err == nil {
 					return res.GetText(), true
 				}
@@ -182,41 +183,6 @@ func upscaled(g *image.Gray, k int) *image.Gray {
 	return o
 }
 
-// cornerSearch is for a code with no alignment pattern (version 1, the
-// short digit codes of most wallets) seen at a slant: nothing inside it
-// marks the fourth corner, so corners around the parallelogram's, half a
-// module apart and nearest first, are tried until one decodes. Reed-Solomon
-// and the format bits reject the wrong ones.
-func cornerSearch(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, tl, tr, bl gozxing.ResultPoint, dim int) (string, bool) {
-	edge := float64(dim) - 3.5
-	span := edge - 3.5
-	ux, uy := (tr.GetX()-tl.GetX())/span, (tr.GetY()-tl.GetY())/span // a module along the top
-	vx, vy := (bl.GetX()-tl.GetX())/span, (bl.GetY()-tl.GetY())/span // and down the side
-	brX, brY := tr.GetX()+bl.GetX()-tl.GetX(), tr.GetY()+bl.GetY()-tl.GetY()
-	for ring := 1; ring <= 3; ring++ {
-		for a := -ring; a <= ring; a++ {
-			for b := -ring; b <= ring; b++ {
-				if max(a, -a, b, -b) != ring {
-					continue
-				}
-				x := brX + (float64(a)*ux+float64(b)*vx)/2
-				y := brY + (float64(a)*uy+float64(b)*vy)/2
-				t := common.PerspectiveTransform_QuadrilateralToQuadrilateral(
-					3.5, 3.5, edge, 3.5, edge, edge, 3.5, edge,
-					tl.GetX(), tl.GetY(), tr.GetX(), tr.GetY(), x, y, bl.GetX(), bl.GetY())
-				bits, err := detector.Detector_sampleGrid(bm, t, dim)
-				if err != nil {
-					continue
-				}
-				if res, err := dec.Decode(bits, hints); err == nil {
-					return res.GetText(), true
-				}
-			}
-		}
-	}
-	return "", false
-}
-
 // formatReadable tells whether a sampled grid's format bits read, as
 // drawn or mirrored.
 func formatReadable(bits *gozxing.BitMatrix) bool {
@@ -237,7 +203,7 @@ func formatReadable(bits *gozxing.BitMatrix) bool {
 // zxing-cpp does. A single transform through the finder patterns drifts by
 // the far corner when the code is strongly tilted or the paper bends; the
 // alignment patterns pin the grid down where the data is.
-func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, first *common.PerspectiveTransform, ms float64, dim int) (*gozxing.BitMatrix, bool) {
+func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl point, model func(x, y float64) (float64, float64), ms float64, dim int) (*gozxing.BitMatrix, bool) {
 	ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
 	if err != nil {
 		return nil, false
@@ -247,14 +213,9 @@ func alignedGrid(bm *gozxing.BitMatrix, tl, tr, bl gozxing.ResultPoint, first *c
 	if n < 2 {
 		return nil, false // version 1 has no alignment pattern to pin
 	}
-	model := func(x, y float64) (float64, float64) {
-		p := []float64{x, y}
-		first.TransformPoints(p)
-		return p[0], p[1]
-	}
 	edge := float64(dim) - 3.5
 	anchors := []point{{3.5, 3.5}, {edge, 3.5}, {3.5, edge}}
-	seen := []point{{tl.GetX(), tl.GetY()}, {tr.GetX(), tr.GetY()}, {bl.GetX(), bl.GetY()}}
+	seen := []point{tl, tr, bl}
 	isFinder := func(i, j int) bool { return (i == 0 || j == 0) && (i+j == 0 || i == n-1 || j == n-1) }
 	found := make([][]*point, n)
 	for j := range found {

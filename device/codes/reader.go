@@ -67,7 +67,9 @@ type Reader struct {
 	// StreamBudget on a stream, no bound on a still).
 	Budget   time.Duration
 	deadline time.Time
-	fastOnly bool // the pass on a stretched frame tries no retries
+	hardline time.Time  // past it a stage under way stops
+	lm       *localMean // this frame's local-mean binarizer, made once
+	fastOnly bool       // the pass on a stretched frame tries no retries
 	// nextStage is the retry stage a budgeted frame starts with: where the
 	// last one of the same polarity ran out of time (the polarities take
 	// turns, so one shared counter could leave a stage to the other
@@ -159,13 +161,15 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 	// each frame costs one pass, and a code of either kind is read within
 	// two frames (the next frame is the retry). A still gets both.
 	normal, dark := true, true
-	r.deadline = time.Time{}
+	r.deadline, r.hardline = time.Time{}, time.Time{}
 	budget := r.Budget
 	if budget == 0 && r.Stream {
 		budget = StreamBudget
 	}
 	if budget > 0 {
-		r.deadline = time.Now().Add(budget)
+		start := time.Now()
+		r.deadline = start.Add(budget)
+		r.hardline = start.Add(budget * 9 / 4)
 	}
 	if r.Stream {
 		r.turn = !r.turn
@@ -382,68 +386,85 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
 		return res, true
 	}
-	if r.finders < 2 || r.fastOnly {
+	if r.fastOnly || r.finders == 0 {
 		return Result{}, false // nothing like a QR code: the common case at a kiosk
 	}
-	if r.finders == 2 {
+	r.lm = nil
+	stages := r.stages(g, src, hybrid)
+	switch r.finders {
+	case 1:
+		// One finder pattern: a code seen at a steep slant, whose far
+		// patterns ZXing's finder rejects (narrower across than down).
+		// The slant stages only: they have their own finder. Empty
+		// frames show none (BenchmarkFrameKinds), so they pay nothing.
+		stages = []func() (Result, bool){stages[1], stages[4]}
+	case 2:
 		// Two finder patterns and the third lost: a dim area beside a
 		// bright one, which the hybrid binarizer turns black, swallowed it
-		// (a code at a slant on a bright screen edge). The local-mean pass
-		// only, the one stage that can bring it back.
-		return r.localMeanQR(src)
+		// (a code at a slant on a bright screen edge). The local-mean
+		// stages only, the ones that can bring it back.
+		stages = stages[2:5]
 	}
-	return r.retryQR(g, src, hybrid)
+	return r.retry(stages)
 }
 
-// localMeanQR reads a QR code through the local-mean binarizer, with the
-// wider search of sweepQR.
-func (r *Reader) localMeanQR(src gozxing.LuminanceSource) (Result, bool) {
-	lm := newLocalMean(src, r.sum)
-	defer func() { r.sum = lm.sum }()
-	if res, ok := r.try(r.qr, lm, r.hard); ok {
-		return res, true
-	}
-	if bm, err := lm.GetBlackMatrix(); err == nil {
-		if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && !strings.ContainsRune(validUTF8(s), utf8.RuneError) {
-			return Result{Text: validUTF8(s), Format: QR}, true
-		}
-	}
-	return Result{}, false
-}
-
-// late tells whether the frame's budget is spent.
+// late tells whether the frame's budget for starting a retry stage is spent.
 func (r *Reader) late() bool { return !r.deadline.IsZero() && time.Now().After(r.deadline) }
 
-// retryQR is what is tried on a frame where finder patterns showed but the
-// fast pass read nothing; on a stream, each stage only while the frame's
-// budget lasts.
-func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
+// cut tells whether a stage under way must stop (between two candidate
+// grids): the frame is past its hard line.
+func (r *Reader) cut() bool { return !r.hardline.IsZero() && time.Now().After(r.hardline) }
+
+// stages are the retries, in order, split so that each is short: a camera
+// frame starts them only while its budget lasts. Sharpening and enlarging
+// are for stills: each costs a full binarization of a new image.
+func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) []func() (Result, bool) {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
-	stages := []func() (Result, bool){
-		func() (Result, bool) {
-			if bm, err := hybrid.GetBlackMatrix(); err == nil {
-				if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
+	onMatrix := func(bin func() gozxing.Binarizer, read func(*gozxing.BitMatrix) (string, bool)) func() (Result, bool) {
+		return func() (Result, bool) {
+			if bm, err := bin().GetBlackMatrix(); err == nil {
+				if s, ok := read(bm); ok && clean(s) {
 					return text(s), true
 				}
 			}
 			return Result{}, false
-		},
-		func() (Result, bool) { return r.localMeanQR(src) },
+		}
+	}
+	sweep := func(bm *gozxing.BitMatrix) (string, bool) { return sweepQR(bm, r.qrDec, r.hard, r.cut) }
+	slant := func(bm *gozxing.BitMatrix) (string, bool) { return slantQR(bm, r.qrDec, r.hard, 2, r.cut) }
+	hyb := func() gozxing.Binarizer { return hybrid }
+	lm := func() gozxing.Binarizer {
+		if r.lm == nil { // once a frame, for the three stages on it
+			r.lm = newLocalMean(src, r.sum)
+			r.lm.GetBlackMatrix()
+			r.sum = r.lm.sum
+		}
+		return r.lm
+	}
+	stages := []func() (Result, bool){
+		onMatrix(hyb, sweep), // 0
+		onMatrix(hyb, slant), // 1: finder.go
+		func() (Result, bool) { return r.try(r.qr, lm(), r.hard) }, // 2: binarize.go
+		onMatrix(lm, sweep), // 3
+		onMatrix(lm, slant), // 4
 		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
 		// An upright code on a clean background (a screenshot, a generated
 		// image): read the grid straight off its bounding box. It fails fast
 		// on photos, and it rescues the rare clean code where a run of data
 		// modules passes for a finder pattern.
 		func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) },
-		func() (Result, bool) {
-			r.sharp = sharpened(g, r.sharp)
-			if ssrc, err := luminance(r.sharp); err == nil {
-				return r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard)
-			}
-			return Result{}, false
-		},
 	}
+	if !r.deadline.IsZero() {
+		return stages
+	}
+	stages = append(stages, func() (Result, bool) {
+		r.sharp = sharpened(g, r.sharp)
+		if ssrc, err := luminance(r.sharp); err == nil {
+			return r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard)
+		}
+		return Result{}, false
+	})
 	for _, k := range []int{2, 3} {
 		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
 			break // only small images: a 640x480 frame's code is big enough
@@ -461,23 +482,30 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 				if res, ok := r.try(r.qr, bin, r.hard); ok {
 					return res, true
 				}
-				if bm, err := bin.GetBlackMatrix(); err == nil {
-					if s, ok := sweepQR(bm, r.qrDec, r.hard); ok && clean(s) {
-						return text(s), true
-					}
+				if res, ok := onMatrix(func() gozxing.Binarizer { return bin }, sweep)(); ok {
+					return res, true
 				}
 			}
 			return Result{}, false
 		})
 	}
-	// A still runs every stage in order. A camera frame runs them while its
-	// budget lasts, starting where the last frame stopped, and always runs
-	// at least one: on a slow machine (a small board, the race detector)
-	// the fast pass alone may spend the budget, and a code that needs a
-	// retry must still be read within a few frames.
+	return stages
+}
+
+// retry runs retry stages until one reads. A still runs every stage in
+// order. A camera frame starts them while its budget lasts, beginning
+// where the last frame of its polarity stopped, and stops a stage under
+// way at the hard line; but it always runs one stage whole when the fast
+// pass alone spent the budget: on a slow machine (a small board, the race
+// detector) a code that needs a retry must still be read within a few
+// frames.
+func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
 	first := 0
 	if !r.deadline.IsZero() {
 		first = r.nextStage[r.polarity] % len(stages)
+		if r.late() {
+			r.hardline = time.Time{}
+		}
 	}
 	for i := 0; i < len(stages); i++ {
 		n := (first + i) % len(stages)

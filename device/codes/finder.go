@@ -1,0 +1,384 @@
+package codes
+
+import (
+	"math"
+	"sort"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+)
+
+// A finder pattern seen at a slant is narrower one way than the other:
+// ZXing's finder asks the run down its centre to be within 40% of the run
+// across (and back within 20%), so a code viewed from below loses its far
+// finder patterns, and its grid, drawn through the three centres as a
+// parallelogram, misses the far corner. Here a candidate needs the
+// 1:1:3:1:1 pattern across and down each at its own module size, and the
+// grid is a perspective fitted to points on all three finder patterns
+// (their rings, measured along the code's own axes), as zxing-cpp draws it
+// from the patterns' outlines.
+
+// finderCand is a finder pattern candidate.
+type finderCand struct {
+	x, y float64
+	ms   float64 // module size, the mean of across and down
+	n    int     // rows that found it
+}
+
+// finderRatio tells whether five runs (black, white, black, white, black)
+// are near 1:1:3:1:1 of their own module size.
+func finderRatio(c [5]float64) bool {
+	total := c[0] + c[1] + c[2] + c[3] + c[4]
+	if total < 7 {
+		return false
+	}
+	m := total / 7
+	tol := m * 0.6
+	return math.Abs(c[0]-m) < tol && math.Abs(c[1]-m) < tol && math.Abs(c[2]-3*m) < 3*tol &&
+		math.Abs(c[3]-m) < tol && math.Abs(c[4]-m) < tol
+}
+
+// rings walks from a point inside a finder pattern's core along (dx, dy),
+// a unit vector, and returns the distances where the core ends, the white
+// ring ends and the black ring ends; false when the walk leaves the image
+// or a run is longer than limit.
+func rings(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) ([3]float64, bool) {
+	var t [3]float64
+	w, h := bm.GetWidth(), bm.GetHeight()
+	state := 0 // 0 core (black), 1 white ring, 2 black ring
+	last := 0.0
+	for s := 0.0; ; s += 0.5 {
+		if s-last > limit {
+			return t, false
+		}
+		px, py := int(math.Floor(x+dx*s)), int(math.Floor(y+dy*s))
+		if px < 0 || py < 0 || px >= w || py >= h {
+			return t, false
+		}
+		black := bm.Get(px, py)
+		if s == 0 && !black {
+			return t, false
+		}
+		if black == (state != 1) {
+			continue
+		}
+		t[state] = s - 0.25
+		last = s
+		state++
+		if state == 3 {
+			return t, true
+		}
+	}
+}
+
+// crossRuns checks the pattern along a line through (x, y) both ways and
+// returns the centre's offset along it and the module size; false when the
+// five runs are not a finder pattern's.
+func crossRuns(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (float64, float64, bool) {
+	a, ok := rings(bm, x, y, dx, dy, limit)
+	if !ok {
+		return 0, 0, false
+	}
+	b, ok := rings(bm, x, y, -dx, -dy, limit)
+	if !ok {
+		return 0, 0, false
+	}
+	c := [5]float64{b[2] - b[1], b[1] - b[0], a[0] + b[0], a[1] - a[0], a[2] - a[1]}
+	if !finderRatio(c) {
+		return 0, 0, false
+	}
+	return (a[2] - b[2]) / 2, (a[2] + b[2]) / 7, true
+}
+
+// findFinders scans every step-th row for finder patterns, checks each
+// down and across at its centre, and merges what several rows found.
+func findFinders(bm *gozxing.BitMatrix, step int) []finderCand {
+	w, h := bm.GetWidth(), bm.GetHeight()
+	var row *gozxing.BitArray
+	var runs []int
+	var out []finderCand
+	for y := step / 2; y < h; y += step {
+		row = bm.GetRow(y, row)
+		runs = runs[:0]
+		for x := row.GetNextSet(0); x < w; {
+			e := row.GetNextUnset(x)
+			runs = append(runs, x, e)
+			x = row.GetNextSet(e)
+		}
+		for i := 0; i+5 < len(runs); i += 2 {
+			c := [5]float64{
+				float64(runs[i+1] - runs[i]), float64(runs[i+2] - runs[i+1]), float64(runs[i+3] - runs[i+2]),
+				float64(runs[i+4] - runs[i+3]), float64(runs[i+5] - runs[i+4]),
+			}
+			if !finderRatio(c) {
+				continue
+			}
+			total := c[0] + c[1] + c[2] + c[3] + c[4]
+			cx, cy := float64(runs[i+2]+runs[i+3])/2, float64(y)+0.5
+			// Down the centre, at its own module size (a slant may make it
+			// half or twice the run across), then across again.
+			dy, msy, ok := crossRuns(bm, cx, cy, 0, 1, total)
+			if !ok || msy > 2.2*total/7 || msy < total/7/2.2 {
+				continue
+			}
+			cy += dy
+			dx, msx, ok := crossRuns(bm, cx, cy, 1, 0, total)
+			if !ok {
+				continue
+			}
+			cx += dx
+			ms := (msx + msy) / 2
+			merged := false
+			for k := range out {
+				o := &out[k]
+				if math.Abs(o.x-cx) < 2*ms && math.Abs(o.y-cy) < 2*ms && o.ms < 1.5*ms && ms < 1.5*o.ms {
+					n := float64(o.n)
+					o.x, o.y, o.ms = (o.x*n+cx)/(n+1), (o.y*n+cy)/(n+1), (o.ms*n+ms)/(n+1)
+					o.n++
+					merged = true
+					break
+				}
+			}
+			if !merged {
+				out = append(out, finderCand{cx, cy, ms, 1})
+			}
+		}
+	}
+	return out
+}
+
+// slantQR reads a QR code through findFinders' candidates and a grid
+// fitted to all three finder patterns.
+func slantQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, step int, late func() bool) (string, bool) {
+	cands := findFinders(bm, step)
+	// A real finder pattern's core is crossed by 3·ms/step rows, each of
+	// which finds it (at least two of a code at 2 px a module); a run of
+	// data modules that looks like one, by one.
+	sort.Slice(cands, func(i, j int) bool { return cands[i].n > cands[j].n })
+	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
+		cands = cands[:len(cands)-1]
+	}
+	if len(cands) > 8 {
+		cands = cands[:8]
+	}
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				if late() {
+					return "", false // the next frame is the retry
+				}
+				if s, ok := slantTriple(bm, dec, hints, cands[i], cands[j], cands[k], late); ok {
+					return s, true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// slantTriple orders three candidates as a code's corners and, when they
+// could be one, samples its grid at the dimensions near the estimate.
+func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, a, b, c finderCand, late func() bool) (string, bool) {
+	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
+	if hi > 2*lo {
+		return "", false
+	}
+	pa, pb, pc := gozxing.NewResultPoint(a.x, a.y), gozxing.NewResultPoint(b.x, b.y), gozxing.NewResultPoint(c.x, c.y)
+	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(pa, pb, pc)
+	ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+	vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	// Two legs at a right angle give or take 35° (a slant skews it), of
+	// lengths within a factor of two, at least a finder pattern long.
+	if lu > 2*lv || lv > 2*lu || min(lu, lv) < 7*lo || math.Abs(ux*vx+uy*vy) > 0.57*lu*lv {
+		return "", false
+	}
+	P := func(p gozxing.ResultPoint) point { return point{p.GetX(), p.GetY()} }
+	g := slantGrid{bm: bm, tl: P(tl), tr: P(tr), bl: P(bl), ms: (a.ms + b.ms + c.ms) / 3}
+	if !g.measure() {
+		return "", false
+	}
+	est := g.dimension()
+	for _, dim := range []int{est, est + 4, est - 4, est + 8, est - 8} {
+		if dim < 21 || dim > 177 {
+			continue
+		}
+		if dim != est && late() {
+			return "", false
+		}
+		ver, err := decoder.Version_GetProvisionalVersionForDimension(dim)
+		if err != nil {
+			continue
+		}
+		hm, ok := g.fit(dim)
+		if !ok {
+			continue
+		}
+		if bits, ok := sampleThrough(bm, hm.apply, dim); ok {
+			// The format bits lie beside TL, which its own rings pin
+			// down whatever the dimension: unreadable there, no code.
+			if dim == est && !formatReadable(bits) {
+				return "", false
+			}
+			if res, err := dec.Decode(bits, hints); err == nil {
+				return res.GetText(), true
+			}
+		}
+		if len(ver.GetAlignmentPatternCenters()) >= 2 {
+			if bits, ok := alignedGrid(bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
+				if res, err := dec.Decode(bits, hints); err == nil {
+					return res.GetText(), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// slantGrid holds what is measured on the three finder patterns of one
+// candidate code.
+type slantGrid struct {
+	bm         *gozxing.BitMatrix
+	tl, tr, bl point
+	ms         float64
+	// ring distances from each centre along ±u (towards TR) and ±v
+	// (towards BL): the middles of the white ring (2 modules out) and of
+	// the black ring (3 modules out); index [finder][dir][0 white, 1 black]
+	// with dir 0 +u, 1 -u, 2 +v, 3 -v. ok says whether the walk succeeded.
+	d  [3][4][2]float64
+	ok [3][4]bool
+	u  [3]point // each pattern's own axes, in the image
+	v  [3]point
+}
+
+func unit(dx, dy float64) point {
+	l := math.Hypot(dx, dy)
+	if l == 0 {
+		return point{}
+	}
+	return point{dx / l, dy / l}
+}
+
+// measure walks out from each centre along the code's axes. TL's axes are
+// exact (the lines to TR and to BL pass through its centre), as are TR's
+// across and BL's down; the other two are taken parallel at first.
+func (g *slantGrid) measure() bool {
+	u, v := unit(g.tr.x-g.tl.x, g.tr.y-g.tl.y), unit(g.bl.x-g.tl.x, g.bl.y-g.tl.y)
+	for f := range 3 {
+		g.u[f], g.v[f] = u, v
+	}
+	return g.walk()
+}
+
+func (g *slantGrid) walk() bool {
+	cs := [3]point{g.tl, g.tr, g.bl}
+	for f, c := range cs {
+		dirs := [4]point{g.u[f], {-g.u[f].x, -g.u[f].y}, g.v[f], {-g.v[f].x, -g.v[f].y}}
+		for k, d := range dirs {
+			t, ok := rings(g.bm, c.x, c.y, d.x, d.y, 3*g.ms)
+			g.ok[f][k] = ok
+			if ok {
+				g.d[f][k] = [2]float64{(t[0] + t[1]) / 2, (t[1] + t[2]) / 2}
+			}
+		}
+		// Across and down through TL, across through TR and down through BL
+		// are needed; the rest only add points.
+		need := [3][]int{{0, 1, 2, 3}, {0, 1}, {2, 3}}[f]
+		for _, k := range need {
+			if !g.ok[f][k] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// dimension estimates the code's size in modules from the centres'
+// distances and the module sizes measured on each pattern's rings.
+func (g *slantGrid) dimension() int {
+	across := func(f, k int) float64 { return (g.d[f][k][1] + g.d[f][k+1][1]) / 6 }
+	mu := (across(0, 0) + across(1, 0)) / 2
+	mv := (across(0, 2) + across(2, 2)) / 2
+	n := (math.Hypot(g.tr.x-g.tl.x, g.tr.y-g.tl.y)/mu + math.Hypot(g.bl.x-g.tl.x, g.bl.y-g.tl.y)/mv) / 2
+	dim := int(math.Round(n)) + 7
+	switch dim & 3 { // dimensions are 1 mod 4
+	case 0:
+		dim++
+	case 2:
+		dim--
+	case 3:
+		dim -= 2
+	}
+	return dim
+}
+
+// fit fits the module-to-image perspective for a dimension: to the three
+// centres and the ring points, then again with the axes it gives TR and BL
+// (a slant turns them away from TL's).
+func (g *slantGrid) fit(dim int) (homography, bool) {
+	var hm homography
+	if !g.measure() { // the axes as they were before another dimension's fit
+		return hm, false
+	}
+	for pass := range 2 {
+		var src, dst []point
+		centres := [3]point{{3.5, 3.5}, {float64(dim) - 3.5, 3.5}, {3.5, float64(dim) - 3.5}}
+		cs := [3]point{g.tl, g.tr, g.bl}
+		for f := range 3 {
+			src, dst = append(src, centres[f]), append(dst, cs[f])
+			dirs := [4]point{g.u[f], {-g.u[f].x, -g.u[f].y}, g.v[f], {-g.v[f].x, -g.v[f].y}}
+			steps := [4]point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}}
+			for k := range 4 {
+				if !g.ok[f][k] {
+					continue
+				}
+				for r, out := range [2]float64{2, 3} {
+					src = append(src, point{centres[f].x + steps[k].x*out, centres[f].y + steps[k].y*out})
+					dst = append(dst, point{cs[f].x + dirs[k].x*g.d[f][k][r], cs[f].y + dirs[k].y*g.d[f][k][r]})
+				}
+			}
+		}
+		var ok bool
+		if hm, ok = fitHomography(src, dst); !ok {
+			return hm, false
+		}
+		if pass == 1 {
+			break
+		}
+		// TR's down and BL's across, as the fit draws them, and walk again.
+		axis := func(c, d point) point {
+			x0, y0 := hm.apply(c.x, c.y)
+			x1, y1 := hm.apply(c.x+d.x, c.y+d.y)
+			return unit(x1-x0, y1-y0)
+		}
+		g.v[1] = axis(centres[1], point{0, 1})
+		g.u[2] = axis(centres[2], point{1, 0})
+		if !g.walk() {
+			return hm, false
+		}
+	}
+	return hm, true
+}
+
+// sampleThrough reads a dim×dim grid of module centres through a
+// module-to-image map.
+func sampleThrough(bm *gozxing.BitMatrix, model func(x, y float64) (float64, float64), dim int) (*gozxing.BitMatrix, bool) {
+	bits, err := gozxing.NewBitMatrix(dim, dim)
+	if err != nil {
+		return nil, false
+	}
+	w, h := bm.GetWidth(), bm.GetHeight()
+	for my := 0; my < dim; my++ {
+		for mx := 0; mx < dim; mx++ {
+			x, y := model(float64(mx)+0.5, float64(my)+0.5)
+			ix, iy := int(math.Floor(x)), int(math.Floor(y))
+			if ix < -1 || iy < -1 || ix > w || iy > h {
+				return nil, false
+			}
+			if bm.Get(min(max(ix, 0), w-1), min(max(iy, 0), h-1)) {
+				bits.Set(mx, my)
+			}
+		}
+	}
+	return bits, true
+}
