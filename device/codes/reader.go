@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"image/draw"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -14,6 +15,7 @@ import (
 	"github.com/makiuchi-d/gozxing/oned"
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/detector"
 )
 
 // Format names a symbology, spelled as ZXing spells it.
@@ -58,6 +60,7 @@ type Reader struct {
 	inv     *image.Gray // the inverted frame, for light-on-dark codes
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
+	lrBuf   []uint8     // the local-range binarizer's scratch
 	// Stream says the frames come from a camera: dark-on-light and
 	// light-on-dark codes are looked for on alternate frames (turn).
 	Stream bool
@@ -67,9 +70,10 @@ type Reader struct {
 	// StreamBudget on a stream, no bound on a still).
 	Budget   time.Duration
 	deadline time.Time
-	hardline time.Time  // past it a stage under way stops
-	lm       *localMean // this frame's local-mean binarizer, made once
-	fastOnly bool       // the pass on a stretched frame tries no retries
+	hardline time.Time   // past it a stage under way stops
+	lm       *localMean  // this frame's local-mean binarizer, made once
+	lr       *localRange // and its local-range one
+	fastOnly bool        // the pass on a stretched frame tries no retries
 	// nextStage is the retry stage a budgeted frame starts with: where the
 	// last one of the same polarity ran out of time (the polarities take
 	// turns, so one shared counter could leave a stage to the other
@@ -79,6 +83,10 @@ type Reader struct {
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
+	// moduleSum adds up their module sizes: the local-range binarizer's
+	// window is a few modules of the code in view.
+	moduleSum float64
+	moduleN   int
 }
 
 // StreamBudget is a camera frame's time for retries: the stages already
@@ -113,7 +121,13 @@ func NewReader(formats ...Format) *Reader {
 		oneD: map[gozxing.DecodeHintType]interface{}{},
 	}
 	r.qrHints = map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { r.finders++ }),
+		gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(p gozxing.ResultPoint) {
+			r.finders++
+			if fp, ok := p.(*detector.FinderPattern); ok {
+				r.moduleSum += fp.GetEstimatedModuleSize()
+				r.moduleN++
+			}
+		}),
 	}
 	for _, f := range formats {
 		r.formats[f] = true
@@ -382,14 +396,14 @@ func turned(g *image.Gray) *image.Gray {
 // decodeQR is the fast pass (hybrid binarizer, as ZXing) and, only when it
 // saw finder patterns, the retries that rescue tilted, blurred or small codes.
 func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
-	r.finders = 0
+	r.finders, r.moduleSum, r.moduleN = 0, 0, 0
 	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
 		return res, true
 	}
 	if r.fastOnly || r.finders == 0 {
 		return Result{}, false // nothing like a QR code: the common case at a kiosk
 	}
-	r.lm = nil
+	r.lm, r.lr = nil, nil
 	stages := r.stages(g, src, hybrid)
 	switch r.finders {
 	case 1:
@@ -397,13 +411,14 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		// patterns ZXing's finder rejects (narrower across than down).
 		// The slant stages only: they have their own finder. Empty
 		// frames show none (BenchmarkFrameKinds), so they pay nothing.
-		stages = []func() (Result, bool){stages[1], stages[4]}
+		stages = []func() (Result, bool){stages[1], stages[4], stages[7]}
 	case 2:
 		// Two finder patterns and the third lost: a dim area beside a
 		// bright one, which the hybrid binarizer turns black, swallowed it
-		// (a code at a slant on a bright screen edge). The local-mean
-		// stages only, the ones that can bring it back.
-		stages = stages[2:5]
+		// (a code at a slant on a bright screen edge), or a glare spot
+		// hid it. The local-mean and local-range stages only, the ones
+		// that can bring it back.
+		stages = stages[2:8]
 	}
 	return r.retry(stages)
 }
@@ -442,12 +457,30 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		}
 		return r.lm
 	}
+	lr := func() gozxing.Binarizer {
+		if r.lr == nil {
+			// A window three modules wide, of the finder patterns seen;
+			// on a camera frame on a half-size image (binarize.go).
+			ms := 4.0
+			if r.moduleN > 0 {
+				ms = r.moduleSum / float64(r.moduleN)
+			}
+			r.lr = newLocalRange(src, int(math.Round(1.5*ms)), !r.deadline.IsZero(), r.lrBuf)
+			r.lr.GetBlackMatrix()
+			r.lrBuf = r.lr.buf
+		}
+		return r.lr
+	}
 	stages := []func() (Result, bool){
 		onMatrix(hyb, sweep), // 0
 		onMatrix(hyb, slant), // 1: finder.go
 		func() (Result, bool) { return r.try(r.qr, lm(), r.hard) }, // 2: binarize.go
 		onMatrix(lm, sweep), // 3
 		onMatrix(lm, slant), // 4
+		// A glare spot: the local-range binarizer.
+		func() (Result, bool) { return r.try(r.qr, lr(), r.hard) }, // 5: binarize.go
+		onMatrix(lr, sweep), // 6
+		onMatrix(lr, slant), // 7
 		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
 		// An upright code on a clean background (a screenshot, a generated
 		// image): read the grid straight off its bounding box. It fails fast

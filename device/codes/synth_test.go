@@ -430,3 +430,43 @@ func TestCodesSeenFromBelowAreRead(t *testing.T) {
 		t.Errorf("codes seen from below: read %d of %d", read, n)
 	}
 }
+
+// A glare spot (a lamp on the phone's glass) over one finder pattern adds
+// light to its black and white alike: its black is lighter than the white
+// beside the spot, and a threshold averaged over a wide area calls it
+// white. The local-range binarizer compares it with its own few modules.
+func TestCodesUnderAGlareSpotAreRead(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 8))
+	r := NewReader()
+	read, n := 0, 0
+	for i := 0; i < 30; i++ {
+		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
+		if i%2 == 1 {
+			text = EncodeJPQR("31589921", fmt.Sprintf("31589921%011d", rng.IntN(1e9)))
+		}
+		side := 200 + rng.Float64()*160
+		x0, y0 := 320-side/2+(rng.Float64()*2-1)*40, 240-side/2+(rng.Float64()*2-1)*30
+		g := tiltedFrame(t, text, 640, 480, [8]float64{x0, y0, x0 + side, y0, x0 + side, y0 + side, x0, y0 + side}, 0)
+		// The spot on the top-right finder pattern, 70-85% white at its
+		// middle, fading over about a third of the code.
+		cx, cy := x0+side*0.86, y0+side*0.14
+		rad, peak := side*(0.25+0.1*rng.Float64()), 0.7+0.15*rng.Float64()
+		for y := 0; y < 480; y++ {
+			for x := 0; x < 640; x++ {
+				d := (math.Pow(float64(x)-cx, 2) + math.Pow(float64(y)-cy, 2)) / (rad * rad)
+				a := peak * math.Exp(-d)
+				v := &g.Pix[y*g.Stride+x]
+				*v = uint8(float64(*v)*(1-a) + 255*a)
+			}
+		}
+		n++
+		if readOne(t, r, g, text, i, fmt.Sprintf("spot %.2f over %.0f px on a %.0f px code", peak, rad, side)) {
+			read++
+		}
+	}
+	t.Logf("%d of %d codes under a glare spot read", read, n)
+	codestest.Record(t.Name(), "payment QR with a glare spot on a finder pattern", read, n, n)
+	if read < n { // today's figure: it only goes up
+		t.Errorf("codes under a glare spot: read %d of %d", read, n)
+	}
+}
