@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"image"
 	"math"
 	"sort"
 
@@ -150,17 +151,11 @@ func findFinders(bm *gozxing.BitMatrix, step int) []finderCand {
 // slantQR reads a QR code through findFinders' candidates and a grid
 // fitted to all three finder patterns.
 func slantQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, step int, late func() bool) (string, bool) {
-	cands := findFinders(bm, step)
-	// A real finder pattern's core is crossed by 3·ms/step rows, each of
-	// which finds it (at least two of a code at 2 px a module); a run of
-	// data modules that looks like one, by one.
-	sort.Slice(cands, func(i, j int) bool { return cands[i].n > cands[j].n })
-	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
-		cands = cands[:len(cands)-1]
-	}
-	if len(cands) > 8 {
-		cands = cands[:8]
-	}
+	return slantCands(bm, topCands(findFinders(bm, step)), dec, hints, late)
+}
+
+// slantCands is slantQR on candidates already found.
+func slantCands(bm *gozxing.BitMatrix, cands []finderCand, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, late func() bool) (string, bool) {
 	for i := 0; i < len(cands); i++ {
 		for j := i + 1; j < len(cands); j++ {
 			for k := j + 1; k < len(cands); k++ {
@@ -179,22 +174,11 @@ func slantQR(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.Deco
 // slantTriple orders three candidates as a code's corners and, when they
 // could be one, samples its grid at the dimensions near the estimate.
 func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, a, b, c finderCand, late func() bool) (string, bool) {
-	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
-	if hi > 2*lo {
+	tl, tr, bl, ok := corners(a, b, c)
+	if !ok {
 		return "", false
 	}
-	pa, pb, pc := gozxing.NewResultPoint(a.x, a.y), gozxing.NewResultPoint(b.x, b.y), gozxing.NewResultPoint(c.x, c.y)
-	bl, tl, tr := gozxing.ResultPoint_OrderBestPatterns(pa, pb, pc)
-	ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
-	vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
-	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
-	// Two legs at a right angle give or take 35° (a slant skews it), of
-	// lengths within a factor of two, at least a finder pattern long.
-	if lu > 2*lv || lv > 2*lu || min(lu, lv) < 7*lo || math.Abs(ux*vx+uy*vy) > 0.57*lu*lv {
-		return "", false
-	}
-	P := func(p gozxing.ResultPoint) point { return point{p.GetX(), p.GetY()} }
-	g := slantGrid{bm: bm, tl: P(tl), tr: P(tr), bl: P(bl), ms: (a.ms + b.ms + c.ms) / 3}
+	g := slantGrid{bm: bm, tl: tl, tr: tr, bl: bl, ms: (a.ms + b.ms + c.ms) / 3}
 	if !g.measure() {
 		return "", false
 	}
@@ -228,6 +212,96 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 			if bits, ok := alignedGrid(bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
 				if res, err := dec.Decode(bits, hints); err == nil {
 					return res.GetText(), true
+				}
+			}
+		}
+	}
+	return "", false
+}
+
+// corners orders three candidates as a code's top-left, top-right and
+// bottom-left finder patterns, if they could be a code's.
+func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
+	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
+	if hi > 2*lo {
+		return tl, tr, bl, false
+	}
+	pa, pb, pc := gozxing.NewResultPoint(a.x, a.y), gozxing.NewResultPoint(b.x, b.y), gozxing.NewResultPoint(c.x, c.y)
+	rbl, rtl, rtr := gozxing.ResultPoint_OrderBestPatterns(pa, pb, pc)
+	tl, tr, bl = point{rtl.GetX(), rtl.GetY()}, point{rtr.GetX(), rtr.GetY()}, point{rbl.GetX(), rbl.GetY()}
+	ux, uy := tr.x-tl.x, tr.y-tl.y
+	vx, vy := bl.x-tl.x, bl.y-tl.y
+	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+	// Two legs at a right angle give or take 35° (a slant skews it), of
+	// lengths within a factor of two, at least a finder pattern long.
+	ok = lu <= 2*lv && lv <= 2*lu && min(lu, lv) >= 7*lo && math.Abs(ux*vx+uy*vy) <= 0.57*lu*lv
+	return tl, tr, bl, ok
+}
+
+// topCands are the candidates found on most rows, those on one row only
+// dropped: a real finder pattern's core is crossed by 3·ms/step rows, each
+// of which finds it (at least two of a code at 2 px a module); a run of
+// data modules that looks like one, by one.
+func topCands(cands []finderCand) []finderCand {
+	sort.Slice(cands, func(i, j int) bool { return cands[i].n > cands[j].n })
+	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
+		cands = cands[:len(cands)-1]
+	}
+	return cands[:min(len(cands), 8)]
+}
+
+// zoomQR reads small codes (under 3.5 px a module) from an enlarged copy of
+// their area: at 2 px a module, softened by the lens, a binarizer's
+// black and white lose a module here and there (the hybrid binarizer's
+// blocks are 8 px, four modules), and the grid does not read. For each
+// candidate triple, the box of the code with its quiet zone is cut out,
+// enlarged k times (Catmull-Rom, then sharpened) and read there; the box
+// is small, so this costs little.
+func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.Reader, hints map[gozxing.DecodeHintType]interface{}, cut func() bool) (string, bool) {
+	for i := 0; i < len(cands); i++ {
+		for j := i + 1; j < len(cands); j++ {
+			for k := j + 1; k < len(cands); k++ {
+				if cut() {
+					return "", false
+				}
+				a, b, c := cands[i], cands[j], cands[k]
+				ms := (a.ms + b.ms + c.ms) / 3
+				tl, tr, bl, ok := corners(a, b, c)
+				if !ok || ms >= 3.5 {
+					continue
+				}
+				br := point{tr.x + bl.x - tl.x, tr.y + bl.y - tl.y}
+				m := 7 * ms // the pattern's half and the quiet zone
+				x0, x1 := min(tl.x, tr.x, bl.x, br.x)-m, max(tl.x, tr.x, bl.x, br.x)+m
+				y0, y1 := min(tl.y, tr.y, bl.y, br.y)-m, max(tl.y, tr.y, bl.y, br.y)+m
+				box := image.Rect(int(x0), int(y0), int(x1)+1, int(y1)+1).Intersect(g.Rect)
+				if box.Dx() > 400 || box.Dy() > 400 || box.Empty() {
+					continue
+				}
+				crop := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
+				for y := 0; y < box.Dy(); y++ {
+					copy(crop.Pix[y*crop.Stride:y*crop.Stride+box.Dx()], g.Pix[(box.Min.Y+y)*g.Stride+box.Min.X:])
+				}
+				f := 2
+				if ms < 1.5 {
+					f = 3
+				}
+				src, err := luminance(sharpened(upscaled(crop, f), nil))
+				if err != nil {
+					continue
+				}
+				hyb := gozxing.NewHybridBinarizer(src)
+				if bmp, err := gozxing.NewBinaryBitmap(hyb); err == nil {
+					res, err := qr.Decode(bmp, hints)
+					qr.Reset()
+					if err == nil && res != nil {
+						return res.GetText(), true
+					}
+				}
+				if bm, err := hyb.GetBlackMatrix(); err == nil {
+					if s, ok := slantQR(bm, dec, hints, 1, cut); ok {
+						return s, true
+					}
 				}
 			}
 		}

@@ -70,16 +70,20 @@ type Reader struct {
 	// StreamBudget on a stream, no bound on a still).
 	Budget   time.Duration
 	deadline time.Time
-	hardline time.Time   // past it a stage under way stops
-	lm       *localMean  // this frame's local-mean binarizer, made once
-	lr       *localRange // and its local-range one
-	fastOnly bool        // the pass on a stretched frame tries no retries
+	hardline time.Time    // past it a stage under way stops
+	lm       *localMean   // this frame's local-mean binarizer, made once
+	lr       *localRange  // and its local-range one
+	cands    []finderCand // and the finder patterns the slant stage's finder saw
+	fastOnly bool         // the pass on a stretched frame tries no retries
 	// nextStage is the retry stage a budgeted frame starts with: where the
 	// last one of the same polarity ran out of time (the polarities take
 	// turns, so one shared counter could leave a stage to the other
 	// polarity's frames for ever).
-	nextStage [2]int
-	polarity  int // 0 as it came, 1 inverted
+	// Each list of stages (by the finder patterns the fast pass saw: none,
+	// one, two, more) keeps its own.
+	nextStage [2][4]int
+	polarity  int    // 0 as it came, 1 inverted
+	quiet     [2]int // frames of each polarity in which ZXing saw no finder pattern
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
@@ -400,25 +404,41 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
 		return res, true
 	}
-	if r.fastOnly || r.finders == 0 {
-		return Result{}, false // nothing like a QR code: the common case at a kiosk
+	if r.fastOnly {
+		return Result{}, false
 	}
-	r.lm, r.lr = nil, nil
-	stages := r.stages(g, src, hybrid)
+	if r.finders == 0 && !r.deadline.IsZero() {
+		r.quiet[r.polarity]++
+		if r.quiet[r.polarity]%4 != 0 {
+			return Result{}, false // see below
+		}
+	}
+	r.lm, r.lr, r.cands = nil, nil, nil
+	st := r.stages(g, src, hybrid)
+	stages := st.all
 	switch r.finders {
+	case 0:
+		// Nothing ZXing takes for a finder pattern: the common case at a
+		// kiosk. But ZXing asks each run of a pattern to be within half a
+		// module of its size, and at 2 px a module, softened by the lens,
+		// a distant code's patterns miss that by a pixel. The slant
+		// stage's finder allows more, and the zoom stage reads such a
+		// code. On a still always; on a camera frame one in four of each
+		// polarity, as the finder costs about half the fast pass on an
+		// empty frame (above): a distant code is read within eight frames.
+		stages = []func() (Result, bool){st.zoom, st.slant}
 	case 1:
 		// One finder pattern: a code seen at a steep slant, whose far
-		// patterns ZXing's finder rejects (narrower across than down).
-		// The slant stages only: they have their own finder. Empty
-		// frames show none (BenchmarkFrameKinds), so they pay nothing.
-		stages = []func() (Result, bool){stages[1], stages[4], stages[7]}
+		// patterns ZXing's finder rejects (narrower across than down),
+		// or a small one. The stages with their own finder only.
+		stages = []func() (Result, bool){st.slant, st.zoom, st.lmSlant, st.lrSlant}
 	case 2:
 		// Two finder patterns and the third lost: a dim area beside a
 		// bright one, which the hybrid binarizer turns black, swallowed it
 		// (a code at a slant on a bright screen edge), or a glare spot
 		// hid it. The local-mean and local-range stages only, the ones
 		// that can bring it back.
-		stages = stages[2:8]
+		stages = st.twoFinders
 	}
 	return r.retry(stages)
 }
@@ -433,7 +453,14 @@ func (r *Reader) cut() bool { return !r.hardline.IsZero() && time.Now().After(r.
 // stages are the retries, in order, split so that each is short: a camera
 // frame starts them only while its budget lasts. Sharpening and enlarging
 // are for stills: each costs a full binarization of a new image.
-func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) []func() (Result, bool) {
+// stageSet is a frame's retry stages: all of them in order, and those
+// that the fast pass's finder count picks.
+type stageSet struct {
+	all, twoFinders               []func() (Result, bool)
+	slant, zoom, lmSlant, lrSlant func() (Result, bool)
+}
+
+func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) stageSet {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
 	onMatrix := func(bin func() gozxing.Binarizer, read func(*gozxing.BitMatrix) (string, bool)) func() (Result, bool) {
@@ -471,25 +498,48 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		}
 		return r.lr
 	}
-	stages := []func() (Result, bool){
-		onMatrix(hyb, sweep), // 0
-		onMatrix(hyb, slant), // 1: finder.go
-		func() (Result, bool) { return r.try(r.qr, lm(), r.hard) }, // 2: binarize.go
-		onMatrix(lm, sweep), // 3
-		onMatrix(lm, slant), // 4
-		// A glare spot: the local-range binarizer.
-		func() (Result, bool) { return r.try(r.qr, lr(), r.hard) }, // 5: binarize.go
-		onMatrix(lr, sweep), // 6
-		onMatrix(lr, slant), // 7
+	cands := func() []finderCand {
+		if r.cands == nil { // once a frame, for the slant and zoom stages
+			r.cands = []finderCand{}
+			if bm, err := hybrid.GetBlackMatrix(); err == nil {
+				r.cands = topCands(findFinders(bm, 2))
+			}
+		}
+		return r.cands
+	}
+	var st stageSet
+	st.slant = func() (Result, bool) { // finder.go
+		if bm, err := hybrid.GetBlackMatrix(); err == nil {
+			if s, ok := slantCands(bm, cands(), r.qrDec, r.hard, r.cut); ok && clean(s) {
+				return text(s), true
+			}
+		}
+		return Result{}, false
+	}
+	st.zoom = func() (Result, bool) { // finder.go
+		if s, ok := zoomQR(g, cands(), r.qrDec, r.qr, r.hard, r.cut); ok && clean(s) {
+			return text(s), true
+		}
+		return Result{}, false
+	}
+	lmTry := func() (Result, bool) { return r.try(r.qr, lm(), r.hard) } // binarize.go
+	st.lmSlant = onMatrix(lm, slant)
+	// A glare spot: the local-range binarizer (binarize.go).
+	lrTry := func() (Result, bool) { return r.try(r.qr, lr(), r.hard) }
+	st.lrSlant = onMatrix(lr, slant)
+	st.twoFinders = []func() (Result, bool){lmTry, onMatrix(lm, sweep), st.lmSlant, lrTry, onMatrix(lr, sweep), st.lrSlant}
+	stages := append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
+	stages = append(stages,
 		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
 		// An upright code on a clean background (a screenshot, a generated
 		// image): read the grid straight off its bounding box. It fails fast
 		// on photos, and it rescues the rare clean code where a run of data
 		// modules passes for a finder pattern.
 		func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) },
-	}
+	)
 	if !r.deadline.IsZero() {
-		return stages
+		st.all = stages
+		return st
 	}
 	stages = append(stages, func() (Result, bool) {
 		r.sharp = sharpened(g, r.sharp)
@@ -522,7 +572,8 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 			return Result{}, false
 		})
 	}
-	return stages
+	st.all = stages
+	return st
 }
 
 // retry runs retry stages until one reads. A still runs every stage in
@@ -535,7 +586,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
 	first := 0
 	if !r.deadline.IsZero() {
-		first = r.nextStage[r.polarity] % len(stages)
+		first = r.nextStage[r.polarity][min(r.finders, 3)] % len(stages)
 		if r.late() {
 			r.hardline = time.Time{}
 		}
@@ -543,14 +594,14 @@ func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
 	for i := 0; i < len(stages); i++ {
 		n := (first + i) % len(stages)
 		if i > 0 && r.late() {
-			r.nextStage[r.polarity] = n
+			r.nextStage[r.polarity][min(r.finders, 3)] = n
 			return Result{}, false
 		}
 		if res, ok := stages[n](); ok {
 			return res, true
 		}
 	}
-	r.nextStage[r.polarity] = first
+	r.nextStage[r.polarity][min(r.finders, 3)] = first
 	return Result{}, false
 }
 
