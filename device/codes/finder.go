@@ -290,7 +290,7 @@ func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.
 				if err != nil {
 					continue
 				}
-				hyb := gozxing.NewHybridBinarizer(src)
+				hyb := newHybrid(src)
 				if bmp, err := gozxing.NewBinaryBitmap(hyb); err == nil {
 					res, err := qr.Decode(bmp, hints)
 					qr.Reset()

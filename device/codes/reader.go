@@ -303,7 +303,7 @@ func (r *Reader) stretched(g *image.Gray) *image.Gray {
 
 // decodeOnce reads one polarity of a frame: QR first, then the 1D codes.
 func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result, bool) {
-	hybrid := gozxing.NewHybridBinarizer(src)
+	hybrid := newHybrid(src)
 	if r.formats[QR] {
 		if res, ok := r.decodeQR(g, src, hybrid); ok {
 			return res, true
@@ -351,7 +351,7 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 	if err != nil {
 		return Result{}, false
 	}
-	return r.scan1D(gozxing.NewHybridBinarizer(src), every(g.Rect.Dx()))
+	return r.scan1D(newHybrid(src), every(g.Rect.Dx()))
 }
 
 // scan1D reads Code128 on rows of a binarized frame, each row both ways.
@@ -544,7 +544,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	stages = append(stages, func() (Result, bool) {
 		r.sharp = sharpened(g, r.sharp)
 		if ssrc, err := luminance(r.sharp); err == nil {
-			return r.try(r.qr, gozxing.NewHybridBinarizer(ssrc), r.hard)
+			return r.try(r.qr, newHybrid(ssrc), r.hard)
 		}
 		return Result{}, false
 	})
@@ -561,7 +561,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 			if err != nil {
 				return Result{}, false
 			}
-			for _, bin := range []gozxing.Binarizer{gozxing.NewHybridBinarizer(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
+			for _, bin := range []gozxing.Binarizer{newHybrid(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
 				if res, ok := r.try(r.qr, bin, r.hard); ok {
 					return res, true
 				}

@@ -1,0 +1,163 @@
+package codes
+
+import (
+	"github.com/makiuchi-d/gozxing"
+)
+
+// hybrid is ZXing's hybrid binarizer, bit for bit (TestHybridMatchesZXings),
+// written for speed: gozxing's tests each pixel with a branch and sets it
+// with a method call, which made it two thirds of an empty camera frame's
+// time (BenchmarkFrameKinds/empty). Here a block's sum, darkest and
+// lightest are branch-free, and a row's bits are assembled a word at a
+// time. Rows of 1D codes and images under 40 px still go to ZXing's
+// global-histogram binarizer, as gozxing's hybrid sends them.
+type hybrid struct {
+	*gozxing.GlobalHistogramBinarizer
+	matrix *gozxing.BitMatrix
+	bp     []int // the blocks' black points and thresholds
+	thr    []int // a row's threshold for each pixel
+}
+
+const (
+	blockPower = 3
+	block      = 1 << blockPower
+	minDim     = 5 * block
+	minDynamic = 24 // gozxing.MIN_DYNAMIC_RANGE
+)
+
+func newHybrid(src gozxing.LuminanceSource) *hybrid {
+	return &hybrid{GlobalHistogramBinarizer: gozxing.NewGlobalHistgramBinarizer(src).(*gozxing.GlobalHistogramBinarizer)}
+}
+
+func (b *hybrid) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer { return newHybrid(src) }
+
+func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
+	if b.matrix != nil {
+		return b.matrix, nil
+	}
+	src := b.GetLuminanceSource()
+	w, h := src.GetWidth(), src.GetHeight()
+	if w < minDim || h < minDim {
+		m, err := b.GlobalHistogramBinarizer.GetBlackMatrix()
+		if err != nil {
+			return nil, err
+		}
+		b.matrix = m
+		return m, nil
+	}
+	lum := src.GetMatrix()
+	sw, sh := (w+block-1)>>blockPower, (h+block-1)>>blockPower
+	if cap(b.bp) < 2*sw*sh {
+		b.bp = make([]int, 2*sw*sh)
+	}
+	bp := b.bp[:sw*sh]
+	blackPoints(lum, w, h, sw, sh, bp)
+	m, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	// Each block's threshold is the mean of the 5x5 blocks' black points
+	// around it (clamped at the edges), as ZXing's.
+	avg := b.bp[sw*sh : 2*sw*sh]
+	for y := 0; y < sh; y++ {
+		top := min(max(y, 2), sh-3)
+		for x := 0; x < sw; x++ {
+			left := min(max(x, 2), sw-3)
+			sum := 0
+			for z := top - 2; z <= top+2; z++ {
+				r := bp[z*sw+left-2 : z*sw+left+3]
+				sum += r[0] + r[1] + r[2] + r[3] + r[4]
+			}
+			avg[y*sw+x] = sum / 25
+		}
+	}
+	// ZXing thresholds block by block, the last block of a row or column
+	// moved back to end at the edge, so it overlaps the one before; a
+	// pixel two blocks cover is black if either calls it black, that is
+	// at or below the higher threshold. Here a row at a time.
+	if cap(b.thr) < w {
+		b.thr = make([]int, w)
+	}
+	thr := b.thr[:w]
+	row := gozxing.NewBitArray(w)
+	words := row.GetBitArray()
+	last := -1 // the rows' cover last computed
+	for y := 0; y < h; y++ {
+		by0, by1 := y>>blockPower, y>>blockPower
+		if by0 < sh-1 && y >= h-block {
+			by1 = sh - 1 // the last block row, moved back, covers it too
+		}
+		if key := by0*sh + by1; key != last {
+			last = key
+			rowThresholds(avg, sw, w, by0, by1, thr)
+		}
+		line := lum[y*w : (y+1)*w]
+		for i := range words {
+			x0, x1 := i<<5, min(i<<5+32, w)
+			px, th := line[x0:x1], thr[x0:x1]
+			th = th[:len(px)]
+			var word uint32
+			for j, v := range px {
+				// At or below the threshold is black (so 0 is black even
+				// at a threshold of 0): the sign of thr-v, without a branch.
+				word |= uint32(((th[j]-int(v))>>63)+1) << j
+			}
+			words[i] = word
+		}
+		m.SetRow(y, row)
+	}
+	b.matrix = m
+	return m, nil
+}
+
+// rowThresholds writes each pixel's threshold for a row covered by block
+// rows by0 and by1 (the same when one covers it).
+func rowThresholds(avg []int, sw, w, by0, by1 int, thr []int) {
+	for bx := 0; bx < sw; bx++ {
+		t := max(avg[by0*sw+bx], avg[by1*sw+bx])
+		x0 := min(bx<<blockPower, w-block)
+		seg := thr[x0 : x0+block]
+		for i := range seg {
+			if x0+i < bx<<blockPower {
+				// The last block, moved back, where it overlaps the one
+				// before: the higher threshold.
+				seg[i] = max(seg[i], t)
+			} else {
+				seg[i] = t
+			}
+		}
+	}
+}
+
+// blackPoints is each block's black point, as ZXing's: the block's mean
+// where its range exceeds 24 grey levels; otherwise half its darkest, or
+// its neighbours' black point where that is higher than its darkest (a
+// flat block inside a dark area is taken for part of it).
+func blackPoints(lum []byte, w, h, sw, sh int, bp []int) {
+	for y := 0; y < sh; y++ {
+		yo := min(y<<blockPower, h-block)
+		for x := 0; x < sw; x++ {
+			xo := min(x<<blockPower, w-block)
+			sum, lo, hi := 0, 255, 0
+			for r, off := 0, yo*w+xo; r < block; r, off = r+1, off+w {
+				p := lum[off : off+block : off+block]
+				a0, a1, a2, a3 := int(p[0]), int(p[1]), int(p[2]), int(p[3])
+				a4, a5, a6, a7 := int(p[4]), int(p[5]), int(p[6]), int(p[7])
+				sum += a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
+				lo = min(lo, a0, a1, a2, a3, a4, a5, a6, a7)
+				hi = max(hi, a0, a1, a2, a3, a4, a5, a6, a7)
+			}
+			average := sum >> (2 * blockPower)
+			if hi-lo <= minDynamic {
+				average = lo / 2
+				if y > 0 && x > 0 {
+					n := (bp[(y-1)*sw+x] + 2*bp[y*sw+x-1] + bp[(y-1)*sw+x-1]) / 4
+					if lo < n {
+						average = n
+					}
+				}
+			}
+			bp[y*sw+x] = average
+		}
+	}
+}
