@@ -29,7 +29,9 @@ func newHybrid(src gozxing.LuminanceSource) *hybrid {
 	return &hybrid{GlobalHistogramBinarizer: gozxing.NewGlobalHistgramBinarizer(src).(*gozxing.GlobalHistogramBinarizer)}
 }
 
-func (b *hybrid) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer { return newHybrid(src) }
+func (b *hybrid) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
+	return newHybrid(src)
+}
 
 func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	if b.matrix != nil {
