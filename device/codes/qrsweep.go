@@ -175,6 +175,82 @@ func sharpened(g *image.Gray, dst *image.Gray) *image.Gray {
 	return dst
 }
 
+// smoothed returns a copy of g with each pixel the mean of the 3x3 around
+// it (clamped at the edges): sensor noise (a dim shop, a cheap camera)
+// breaks a finder pattern's runs into pieces, and the mean of nine pixels
+// has a third of the noise while a module of 3 px or more keeps its
+// contrast.
+func smoothed(g *image.Gray, dst *image.Gray) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	if dst == nil || dst.Rect.Dx() != w || dst.Rect.Dy() != h {
+		dst = image.NewGray(image.Rect(0, 0, w, h))
+	}
+	if w < 2 || h < 2 {
+		for y := 0; y < h; y++ {
+			copy(dst.Pix[y*dst.Stride:y*dst.Stride+w], g.Pix[y*g.Stride:])
+		}
+		return dst
+	}
+	// Three rows' horizontal sums, rolling down the image.
+	sums := make([]int, 3*w)
+	rowSum := func(y int, out []int) {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		out[0] = 2*int(row[0]) + int(row[1])
+		for x := 1; x < w-1; x++ {
+			out[x] = int(row[x-1]) + int(row[x]) + int(row[x+1])
+		}
+		out[w-1] = int(row[w-2]) + 2*int(row[w-1])
+	}
+	at := func(y int) []int { return sums[(y%3)*w : (y%3+1)*w] }
+	rowSum(0, at(0))
+	rowSum(1, at(1))
+	for y := 0; y < h; y++ {
+		up, mid := at(max(y-1, 0)), at(y)
+		if y == 0 {
+			up = mid
+		}
+		down := mid
+		if y+1 < h {
+			if y+1 > 1 {
+				rowSum(y+1, at(y+1))
+			}
+			down = at(y + 1)
+		}
+		out := dst.Pix[y*dst.Stride : y*dst.Stride+w]
+		for x := range out {
+			out[x] = uint8((up[x] + mid[x] + down[x] + 4) / 9)
+		}
+	}
+	return dst
+}
+
+// noisyFrame is the noise (below) over which a camera frame is smoothed:
+// about σ 8 grey levels of sensor noise.
+const noisyFrame = 9
+
+// noise estimates a frame's sensor noise: the median difference between
+// horizontally adjacent pixels on every fourth row (edges are too few to
+// move a median). Grey noise of σ gives about σ·√2·0.67.
+func noise(g *image.Gray) int {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var hist [256]int
+	n := 0
+	for y := 0; y < h; y += 4 {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 1; x < w; x++ {
+			d := int(row[x]) - int(row[x-1])
+			hist[max(d, -d)]++
+			n++
+		}
+	}
+	for v, c := 0, 0; v < 256; v++ {
+		if c += hist[v]; 2*c >= n {
+			return v
+		}
+	}
+	return 0
+}
+
 // upscaled enlarges a small image k times (Catmull-Rom), for codes whose
 // modules are only a few pixels wide.
 func upscaled(g *image.Gray, k int) *image.Gray {

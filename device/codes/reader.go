@@ -57,6 +57,8 @@ type Reader struct {
 	oneD    map[gozxing.DecodeHintType]interface{}
 	grey    *image.Gray
 	sharp   *image.Gray
+	smooth  *image.Gray // the frame smoothed, for noise
+	noisy   bool        // the frame's noise is over noisyFrame
 	inv     *image.Gray // the inverted frame, for light-on-dark codes
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
@@ -442,6 +444,14 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		// that can bring it back.
 		stages = st.twoFinders
 	}
+	// Smoothing last; first on a noisy frame, as the others see the
+	// noise's own runs as finder patterns and try their triples (half a
+	// second on a still).
+	if r.noisy = noise(g) >= noisyFrame; r.noisy {
+		stages = append([]func() (Result, bool){st.smooth}, stages...)
+	} else {
+		stages = append(stages[:len(stages):len(stages)], st.smooth)
+	}
 	return r.retry(stages)
 }
 
@@ -458,8 +468,8 @@ func (r *Reader) cut() bool { return !r.hardline.IsZero() && time.Now().After(r.
 // stageSet is a frame's retry stages: all of them in order, and those
 // that the fast pass's finder count picks.
 type stageSet struct {
-	all, twoFinders               []func() (Result, bool)
-	slant, zoom, lmSlant, lrSlant func() (Result, bool)
+	all, twoFinders                       []func() (Result, bool)
+	slant, zoom, lmSlant, lrSlant, smooth func() (Result, bool)
 }
 
 func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) stageSet {
@@ -523,6 +533,26 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 			return text(s), true
 		}
 		return Result{}, false
+	}
+	// Sensor noise: the fast pass and the slant stage on the frame
+	// smoothed (qrsweep.go).
+	st.smooth = func() (Result, bool) {
+		if !r.deadline.IsZero() && !r.noisy {
+			// A camera frame smoothed only when it is noisy: on a clean
+			// empty frame the pass cost 2.5 ms one time in four, and
+			// empty frames' p95 went from 2.9 to 6.4 ms.
+			return Result{}, false
+		}
+		r.smooth = smoothed(g, r.smooth)
+		ssrc, err := luminance(r.smooth)
+		if err != nil {
+			return Result{}, false
+		}
+		hyb := newHybrid(ssrc)
+		if res, ok := r.try(r.qr, hyb, r.hard); ok {
+			return res, true
+		}
+		return onMatrix(func() gozxing.Binarizer { return hyb }, slant)()
 	}
 	lmTry := func() (Result, bool) { return r.try(r.qr, lm(), r.hard) } // binarize.go
 	st.lmSlant = onMatrix(lm, slant)
