@@ -230,6 +230,21 @@ func readOne(t *testing.T, r *Reader, g *image.Gray, want string, i int, why str
 	return false
 }
 
+// allRead records read of the images beside zxing-cpp's count (under make
+// bench) and fails unless every one was read: today's figure, which only
+// goes up.
+func allRead(t *testing.T, what string, read int, imgs []image.Image, want []string) {
+	t.Helper()
+	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
+	peer, wrong := codestest.PeerScore(want, texts, ok)
+	n := len(imgs)
+	t.Logf("%s: %d of %d read; zxing-cpp %d", what, read, n, peer)
+	codestest.RecordVs(t.Name(), what, read, n, n, peer, wrong)
+	if read < n {
+		t.Errorf("%s: read %d of %d", what, read, n)
+	}
+}
+
 // Long payloads (version 7 and up) photographed at a slant on a bent
 // label: one transform through the finder patterns drifts off the grid by
 // the far corner, so the reader pins it to every alignment pattern.
@@ -428,13 +443,7 @@ func TestCodesSeenFromBelowAreRead(t *testing.T) {
 			read++
 		}
 	}
-	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
-	peer, wrong := codestest.PeerScore(want, texts, ok)
-	t.Logf("%d of %d codes seen from below read; zxing-cpp %d", read, n, peer)
-	codestest.RecordVs(t.Name(), "payment QR seen from below, far side 55-75% of the near", read, n, n, peer, wrong)
-	if read < n { // today's figure: it only goes up
-		t.Errorf("codes seen from below: read %d of %d", read, n)
-	}
+	allRead(t, "payment QR seen from below, far side 55-75% of the near", read, imgs, want)
 }
 
 // A glare spot (a lamp on the phone's glass) over one finder pattern adds
@@ -473,13 +482,7 @@ func TestCodesUnderAGlareSpotAreRead(t *testing.T) {
 			read++
 		}
 	}
-	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
-	peer, wrong := codestest.PeerScore(want, texts, ok)
-	t.Logf("%d of %d codes under a glare spot read; zxing-cpp %d", read, n, peer)
-	codestest.RecordVs(t.Name(), "payment QR with a glare spot on a finder pattern", read, n, n, peer, wrong)
-	if read < n { // today's figure: it only goes up
-		t.Errorf("codes under a glare spot: read %d of %d", read, n)
-	}
+	allRead(t, "payment QR with a glare spot on a finder pattern", read, imgs, want)
 }
 
 // smallFrame draws a code at px pixels a module, turned by angle degrees,
@@ -538,15 +541,8 @@ func TestSmallCodesAt2PxAModuleAreRead(t *testing.T) {
 			}
 		}
 	}
-	n := len(imgs)
-	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
-	peer, wrong := codestest.PeerScore(want, texts, ok)
-	t.Logf("21x21 at 2 px a module: %d of %d read as stills, %d on a camera stream; zxing-cpp %d", readStill, n, readStream, peer)
-	codestest.RecordVs(t.Name(), "wallet QR (21x21) at 2 px a module, 640x480, as a still", readStill, n, n, peer, wrong)
-	codestest.RecordVs(t.Name(), "wallet QR (21x21) at 2 px a module, 640x480, camera stream (8 frames)", readStream, n, n, peer, wrong)
-	if readStill < n || readStream < n {
-		t.Errorf("21x21 at 2 px a module: %d and %d of %d read", readStill, readStream, n)
-	}
+	allRead(t, "wallet QR (21x21) at 2 px a module, 640x480, as a still", readStill, imgs, want)
+	allRead(t, "wallet QR (21x21) at 2 px a module, 640x480, camera stream (8 frames)", readStream, imgs, want)
 }
 
 // smoothed is the 3x3 mean, edges clamped.
@@ -601,13 +597,7 @@ func TestNoisyCodesAreRead(t *testing.T) {
 			read++
 		}
 	}
-	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
-	peer, wrong := codestest.PeerScore(want, texts, ok)
-	t.Logf("%d of %d noisy codes read; zxing-cpp %d", read, n, peer)
-	codestest.RecordVs(t.Name(), "payment QR, 4-6 px a module, noise σ 35", read, n, n, peer, wrong)
-	if read < n { // today's figure: it only goes up
-		t.Errorf("noisy codes: read %d of %d", read, n)
-	}
+	allRead(t, "payment QR, 4-6 px a module, noise σ 35", read, imgs, want)
 }
 
 // noise reads a frame's sensor noise: about σ·0.95 on a flat grey frame,
