@@ -316,7 +316,7 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 	for _, one := range []struct {
 		f  Format
 		rd gozxing.Reader
-	}{{Code128, r.c128}, {EAN13, r.ean}, {ITF, r.itf}} {
+	}{{Code128, r.c128}, {EAN13, r.ean}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -324,17 +324,46 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 			return res, true
 		}
 	}
-	if r.deadline.IsZero() && !r.fastOnly && r.formats[Code128] {
-		// A still tries Code128 as hard as ZXing's TRY_HARDER does: every
-		// row (15 in the middle half above), and the image turned a quarter
-		// (a barcode held upright), which gozxing cannot do on our frames.
+	if r.formats[ITF] {
+		// ZXing's 15 rows, but two must give the same text and none
+		// another: ITF has no check digit, and a row across a turned
+		// barcode's bars reads a shorter one (at 15°, 6 of the 14 real
+		// ITF photos read wrong so).
+		h := g.Rect.Dy()
+		step, mid := max(1, h>>5), h/2
+		var rows []int
+		for k := 0; k < 15; k++ {
+			off := (k + 1) / 2 * step
+			if k%2 == 1 {
+				off = -off
+			}
+			if y := mid + off; y >= 0 && y < h {
+				rows = append(rows, y)
+			}
+		}
+		if dec, ok := r.itf.(oned.RowDecoder); ok {
+			if res, ok := r.scan1D(dec, ITF, 2, false, hybrid, rows); ok {
+				return res, true
+			}
+		}
+	}
+	if r.deadline.IsZero() && !r.fastOnly {
+		// A still tries 1D codes as hard as ZXing's TRY_HARDER and
+		// zxing-cpp do: every row, and the image turned a quarter (a
+		// barcode held upright), which gozxing cannot do on our frames.
 		return r.decode1DHarder(g, hybrid)
 	}
 	return Result{}, false
 }
 
-// decode1DHarder reads Code128 from every row of a still, as it is and
-// turned a quarter, as ZXing's TRY_HARDER does.
+// decode1DHarder reads 1D codes from every row of a still, as it is and
+// turned a quarter. Code128's checksum over every character makes one row
+// enough. EAN-13 and ITF need the same text on two rows or more, spread
+// over an eighth of its width, and no other text on any row of that scan
+// (scan1D): a real EAN-13 photo (ean13-1/35, a barcode on its side) gives
+// a wrong number with a valid check digit on as many rows as the right
+// one, and ITF has no check digit at all. The rows of ZXing's own pass above keep its rules for Code128 and
+// EAN-13, so what read before reads the same.
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	every := func(h int) []int {
 		rows := make([]int, 0, h)
@@ -343,33 +372,54 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 		}
 		return rows
 	}
-	// Code128 only. EAN-13 scanned so misread a real photo (ean13-1/35, a
-	// barcode on its side: one wrong number on rows far apart, its check
-	// digit passed) and under noise, and asking two rows to agree, as
-	// zxing-cpp does, cost 4 of 34 upright reads; a wrong number is worse
-	// than none. EAN-13 and ITF keep ZXing's 15 rows above.
-	if res, ok := r.scan1D(hybrid, every(g.Rect.Dy())); ok {
-		return res, true
+	var turnedBin gozxing.Binarizer
+	for _, one := range []struct {
+		f    Format
+		rd   gozxing.Reader
+		need int
+	}{{Code128, r.c128, 1}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
+		if !r.formats[one.f] {
+			continue
+		}
+		dec, ok := one.rd.(oned.RowDecoder)
+		if !ok {
+			continue
+		}
+		if res, ok := r.scan1D(dec, one.f, one.need, true, hybrid, every(g.Rect.Dy())); ok {
+			return res, true
+		}
+		if turnedBin == nil {
+			src, err := luminance(turned(g))
+			if err != nil {
+				return Result{}, false
+			}
+			turnedBin = newHybrid(src)
+		}
+		if res, ok := r.scan1D(dec, one.f, one.need, true, turnedBin, every(g.Rect.Dx())); ok {
+			return res, true
+		}
 	}
-	src, err := luminance(turned(g))
-	if err != nil {
-		return Result{}, false
-	}
-	return r.scan1D(newHybrid(src), every(g.Rect.Dx()))
+	return Result{}, false
 }
 
-// scan1D reads Code128 on rows of a binarized frame, each row both ways.
-// Code128's checksum over every character makes one row enough.
-func (r *Reader) scan1D(bin gozxing.Binarizer, rows []int) (Result, bool) {
-	dec, ok := r.c128.(oned.RowDecoder)
-	if !ok || !r.formats[Code128] {
-		return Result{}, false
+// scan1D reads one format on rows of a binarized frame, each row both
+// ways. With need 1 the first text read wins. Otherwise every row is
+// read, and a text wins when it was read on need rows and no row read
+// another; with across, those rows must also spread over an eighth of the
+// barcode's width: a barcode's bars are taller than that, while a row
+// that crosses a turned barcode's bars diagonally and leaves by their
+// ends reads a shorter one (ITF has no check digit) only near where it
+// leaves by the same bar.
+func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bin gozxing.Binarizer, rows []int) (Result, bool) {
+	type seen struct {
+		n, top, bottom int
+		width          float64
 	}
+	texts := map[string]*seen{}
 	var row *gozxing.BitArray
 	for _, y := range rows {
 		var err error
-		row, err = bin.GetBlackRow(y, row)
-		if err != nil {
+		if row, err = bin.GetBlackRow(y, row); err != nil {
 			continue
 		}
 		for dir := 0; dir < 2; dir++ {
@@ -377,12 +427,34 @@ func (r *Reader) scan1D(bin gozxing.Binarizer, rows []int) (Result, bool) {
 				row.Reverse()
 			}
 			res, err := dec.DecodeRow(y, row, r.oneD)
-			if err != nil || res == nil {
+			if err != nil || res == nil || Format(res.GetBarcodeFormat().String()) != f {
 				continue
 			}
-			if text := validUTF8(res.GetText()); !strings.ContainsRune(text, utf8.RuneError) {
-				return Result{Text: text, Format: Code128}, true
+			text := validUTF8(res.GetText())
+			if strings.ContainsRune(text, utf8.RuneError) {
+				continue
 			}
+			if need == 1 {
+				return Result{Text: text, Format: f}, true
+			}
+			s := texts[text]
+			if s == nil {
+				s = &seen{top: y}
+				texts[text] = s
+			}
+			s.n, s.bottom = s.n+1, y
+			if p := res.GetResultPoints(); len(p) >= 2 {
+				s.width = max(s.width, math.Abs(p[len(p)-1].GetX()-p[0].GetX()))
+			}
+			break // the other way reads the same row
+		}
+	}
+	if len(texts) != 1 {
+		return Result{}, false
+	}
+	for text, s := range texts {
+		if s.n >= need && (!across || float64(s.bottom-s.top) >= s.width/8) {
+			return Result{Text: text, Format: f}, true
 		}
 	}
 	return Result{}, false

@@ -170,7 +170,7 @@ var photoSets = []struct {
 	{"qrcode-3", DefaultFormats, 42},
 	{"qrcode-5", DefaultFormats, 19},
 	{"code128-1", DefaultFormats, 7},
-	{"ean13-1", []Format{EAN13}, 30},
+	{"ean13-1", []Format{EAN13}, 31},
 	{"itf-1", []Format{ITF}, 14},
 	{"falsepositives-2", DefaultFormats, 25},
 }
@@ -243,6 +243,41 @@ func TestCode128OnItsSideAndOffCentreReadsAsAStill(t *testing.T) {
 		res, err := NewReader().Decode(c.img)
 		if err != nil || res.Text != text || res.Format != Code128 {
 			t.Errorf("%s: %q %v", c.name, res.Text, err)
+		}
+	}
+}
+
+// EAN-13 and ITF on a still: a barcode on its side reads, and a turned
+// one never gives a wrong number. ITF has no check digit, and a row that
+// crosses a turned ITF's bars diagonally and leaves by their ends reads a
+// shorter number: at 15°, ZXing's one row read 6 of the 14 real ITF
+// photos wrong so. A wrong number is worse than none.
+func TestTurned1DCodesReadRightOrNotAtAll(t *testing.T) {
+	for _, set := range []struct {
+		name   string
+		format Format
+	}{{"ean13-1", EAN13}, {"itf-1", ITF}} {
+		imgs, files := loadSet(t, set.name)
+		r := NewReader(set.format)
+		sideways := 0
+		for i, g := range imgs {
+			want, _ := os.ReadFile(strings.TrimSuffix(files[i], ".png") + ".txt")
+			for _, turn := range []struct {
+				name string
+				img  *image.Gray
+			}{{"on its side", rotateRight(g, 1)}, {"at 15°", rotateBy(g, 15)}, {"at 45°", rotateBy(g, 45)}} {
+				res, err := r.Decode(turn.img)
+				if err == nil && res.Text != string(want) {
+					t.Errorf("%s %s: wrong text %q, want %q", files[i], turn.name, res.Text, want)
+				}
+				if err == nil && turn.name == "on its side" {
+					sideways++
+				}
+			}
+		}
+		// Today's figures (upright: 31 and 14): they only go up.
+		if floor := map[string]int{"ean13-1": 29, "itf-1": 14}[set.name]; sideways < floor {
+			t.Errorf("%s on its side: %d read, the floor is %d", set.name, sideways, floor)
 		}
 	}
 }
