@@ -54,7 +54,8 @@ run: build
 # cold run is not silent.
 FUZZTIME ?= 30s
 FUZZ_TARGETS = FuzzParser:./device/poslink/ FuzzParseRequest:./app/ FuzzConfigFile:./app/ \
-               FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/ FuzzDecoder:./device/printer/
+               FuzzReceiptLayout:./app/ FuzzIdentify:./device/codes/ FuzzDecode:./device/codes/ \
+               FuzzDecoder:./device/printer/
 test: deps check
 	@echo "codepay: compiling with the race detector (a cold cache takes several minutes; later runs reuse it)"
 	@sh .ci/progress $(GO) build -race -v ./...
