@@ -70,13 +70,13 @@ type Reader struct {
 	// Budget bounds a frame's retries: past it the frame gives up and the
 	// next frame is the retry, so a hard frame never stalls the camera (0:
 	// StreamBudget on a stream, no bound on a still).
-	Budget   time.Duration
-	deadline time.Time
-	hardline time.Time    // past it a stage under way stops
-	lm       *localMean   // this frame's local-mean binarizer, made once
-	lr       *localRange  // and its local-range one
-	cands    []finderCand // and the finder patterns the slant stage's finder saw
-	fastOnly bool         // the pass on a stretched frame tries no retries
+	Budget      time.Duration
+	deadline    time.Time
+	hardline    time.Time    // past it a stage under way stops
+	lm          *localMean   // this frame's local-mean binarizer, made once
+	lr          *localRange  // and its local-range one
+	cands       []finderCand // and the finder patterns the slant stage's finder saw
+	stretchPass bool         // the pass on a stretched frame: the sweep only
 	// nextStage is the retry stage a budgeted frame starts with: where the
 	// last one of the same polarity ran out of time (the polarities take
 	// turns, so one shared counter could leave a stage to the other
@@ -244,12 +244,13 @@ func (r *Reader) Decode(g *image.Gray) (Result, error) {
 	if s := r.stretched(g); s != g {
 		r.polarity = 0
 		if ssrc, err := luminance(s); err == nil {
-			// The fast pass only: stretched noise on an empty scene looks
-			// like finder patterns, and the retries on it took a 1280x720
-			// still from 18 to 128 ms at p95 (BenchmarkDecodeSyntheticFrames).
-			r.fastOnly = true
+			// The fast pass and the sweep only, and the sweep for 20 ms at
+			// most: stretched noise on an empty scene looks like finder
+			// patterns, and all the retries on it took a 640x480 still
+			// from 31 to 153 ms at the median (BenchmarkDecodeSyntheticFrames).
+			r.stretchPass = true
 			res, ok := r.decodeOnce(s, ssrc)
-			r.fastOnly = false
+			r.stretchPass = false
 			if ok {
 				return res, nil
 			}
@@ -347,7 +348,7 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 			}
 		}
 	}
-	if r.deadline.IsZero() && !r.fastOnly {
+	if r.deadline.IsZero() && !r.stretchPass {
 		// A still tries 1D codes as hard as ZXing's TRY_HARDER and
 		// zxing-cpp do: every row, and the image turned a quarter (a
 		// barcode held upright), which gozxing cannot do on our frames.
@@ -480,7 +481,17 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
 		return res, true
 	}
-	if r.fastOnly {
+	if r.stretchPass {
+		if r.finders < 3 {
+			return Result{}, false
+		}
+		r.hardline = time.Now().Add(20 * time.Millisecond)
+		defer func() { r.hardline = time.Time{} }()
+		if bm, err := hybrid.GetBlackMatrix(); err == nil {
+			if s, ok := sweepQR(bm, r.qrDec, r.hard, r.cut); ok && !strings.ContainsRune(validUTF8(s), utf8.RuneError) {
+				return Result{Text: validUTF8(s), Format: QR}, true
+			}
+		}
 		return Result{}, false
 	}
 	if r.finders == 0 && !r.deadline.IsZero() {

@@ -250,7 +250,7 @@ var robustFloors = map[string]int{
 	"tuning/perspective":    35,
 	"tuning/screen moiré":   37,
 	"tuning/glare spot":     39,
-	"tuning/low contrast":   37,
+	"tuning/low contrast":   39,
 	"checking/none":         42,
 	"checking/rotate 90":    42,
 	"checking/rotate 180":   42,
@@ -267,7 +267,7 @@ var robustFloors = map[string]int{
 	"checking/perspective":  38,
 	"checking/screen moiré": 42,
 	"checking/glare spot":   42,
-	"checking/low contrast": 41,
+	"checking/low contrast": 42,
 }
 
 // robustCase is one photo of a set, with the text it holds.
