@@ -274,7 +274,9 @@ func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.
 				m := 7 * ms // the pattern's half and the quiet zone
 				x0, x1 := min(tl.x, tr.x, bl.x, br.x)-m, max(tl.x, tr.x, bl.x, br.x)+m
 				y0, y1 := min(tl.y, tr.y, bl.y, br.y)-m, max(tl.y, tr.y, bl.y, br.y)+m
-				box := image.Rect(int(x0), int(y0), int(x1)+1, int(y1)+1).Intersect(g.Rect)
+				// The candidates are in the frame's own coordinates, from 0.
+				w, h := g.Rect.Dx(), g.Rect.Dy()
+				box := image.Rect(int(x0), int(y0), int(x1)+1, int(y1)+1).Intersect(image.Rect(0, 0, w, h))
 				if box.Dx() > 400 || box.Dy() > 400 || box.Empty() {
 					continue
 				}

@@ -363,8 +363,9 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 // over an eighth of its width, and no other text on any row of that scan
 // (scan1D): a real EAN-13 photo (ean13-1/35, a barcode on its side) gives
 // a wrong number with a valid check digit on as many rows as the right
-// one, and ITF has no check digit at all. The rows of ZXing's own pass above keep its rules for Code128 and
-// EAN-13, so what read before reads the same.
+// one, and ITF has no check digit at all. The rows of ZXing's own pass
+// above keep its rules for Code128 and EAN-13, so what read before reads
+// the same.
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	every := func(h int) []int {
 		rows := make([]int, 0, h)
@@ -545,9 +546,6 @@ func (r *Reader) late() bool { return !r.deadline.IsZero() && time.Now().After(r
 // grids): the frame is past its hard line.
 func (r *Reader) cut() bool { return !r.hardline.IsZero() && time.Now().After(r.hardline) }
 
-// stages are the retries, in order, split so that each is short: a camera
-// frame starts them only while its budget lasts. Sharpening and enlarging
-// are for stills: each costs a full binarization of a new image.
 // stageSet is a frame's retry stages: all of them in order, and those
 // that the fast pass's finder count picks.
 type stageSet struct {
@@ -555,6 +553,9 @@ type stageSet struct {
 	slant, zoom, lmSlant, lrSlant, smooth func() (Result, bool)
 }
 
+// stages are the retries, in order, split so that each is short: a camera
+// frame starts them only while its budget lasts. Sharpening and enlarging
+// are for stills: each costs a full binarization of a new image.
 func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) stageSet {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }

@@ -214,6 +214,16 @@ func tiltedFrame(tb testing.TB, text string, w, h int, quad [8]float64, bow floa
 	return boxBlur(g, 1)
 }
 
+// paymentText is a wallet app's code: a 24-digit PayPay number for even
+// i, a JPQR payload (version 3) for odd.
+func paymentText(rng *rand.Rand, i int) string {
+	text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
+	if i%2 == 1 {
+		text = EncodeJPQR("31589921", fmt.Sprintf("31589921%011d", rng.IntN(1e9)))
+	}
+	return text
+}
+
 // readOne reads frame i and tells whether it gave want; a wrong text fails
 // the test, a miss is logged with why.
 func readOne(t *testing.T, r *Reader, g *image.Gray, want string, i int, why string) bool {
@@ -283,16 +293,14 @@ func TestTiltedBentLargeCodesAreRead(t *testing.T) {
 // The codes of wallet apps (24 digits: version 1 or 2; JPQR payloads:
 // version 3) held at a slight slant, 2.5 to 7 pixels a module, in a small
 // frame. Version 1 has no alignment pattern to show where the far corner
-// went, so the reader searches for it.
+// went; the slant stage's grid, fitted to all three finder patterns,
+// places it.
 func TestSlantedWalletCodesAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	r := NewReader()
 	read, n := 0, 0
 	for i := 0; i < 100; i++ {
-		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
-		if i%2 == 1 {
-			text = EncodeJPQR("31589921", fmt.Sprintf("31589921%011d", rng.IntN(1e9)))
-		}
+		text := paymentText(rng, i)
 		side := 110 + rng.Float64()*120
 		x0, y0 := 40+rng.Float64()*40, 10+rng.Float64()*20
 		jit := func() float64 { return (rng.Float64()*2 - 1) * side * 0.05 }
@@ -457,10 +465,7 @@ func TestCodesUnderAGlareSpotAreRead(t *testing.T) {
 	var imgs []image.Image
 	var want []string
 	for i := 0; i < 30; i++ {
-		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
-		if i%2 == 1 {
-			text = EncodeJPQR("31589921", fmt.Sprintf("31589921%011d", rng.IntN(1e9)))
-		}
+		text := paymentText(rng, i)
 		side := 200 + rng.Float64()*160
 		x0, y0 := 320-side/2+(rng.Float64()*2-1)*40, 240-side/2+(rng.Float64()*2-1)*30
 		g := tiltedFrame(t, text, 640, 480, [8]float64{x0, y0, x0 + side, y0, x0 + side, y0 + side, x0, y0 + side}, 0)
@@ -585,10 +590,7 @@ func TestNoisyCodesAreRead(t *testing.T) {
 	var imgs []image.Image
 	var want []string
 	for i := 0; i < 30; i++ {
-		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
-		if i%2 == 1 {
-			text = EncodeJPQR("31589921", fmt.Sprintf("31589921%011d", rng.IntN(1e9)))
-		}
+		text := paymentText(rng, i)
 		g := smallFrame(t, text, 4+2*rng.Float64(), (rng.Float64()*2-1)*20, rng)
 		g = noisy(g, 35, rng)
 		imgs, want = append(imgs, g), append(want, text)
@@ -620,6 +622,24 @@ func TestNoiseEstimate(t *testing.T) {
 			if n := noise(g); n >= noisyFrame {
 				t.Errorf("%s: noise %d, taken for a noisy frame", files[i], n)
 			}
+		}
+	}
+}
+
+// A frame handed over as part of a bigger image (its bounds not at 0,0)
+// reads as the same frame on its own: the stages work in the frame's own
+// coordinates.
+func TestSubImageFrameReads(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 21))
+	text := paymentText(rng, 0)
+	frame := smallFrame(t, text, 2, 10, rng)
+	big := image.NewGray(image.Rect(0, 0, 1300, 1000))
+	at := image.Rect(600, 500, 1240, 980)
+	draw.Draw(big, at, frame, image.Point{}, draw.Src)
+	sub := big.SubImage(at).(*image.Gray)
+	for _, g := range []*image.Gray{frame, sub} {
+		if res, err := NewReader().Decode(g); err != nil || res.Text != text {
+			t.Errorf("frame at %v: %q %v", g.Rect.Min, res.Text, err)
 		}
 	}
 }

@@ -36,6 +36,20 @@ func PeerFormats(formats ...string) string {
 	return strings.Join(out, ",")
 }
 
+// runPeer runs one of the peer's scripts on in and returns what it wrote;
+// any failure fails the test, with what the script said.
+func runPeer(tb testing.TB, cmd *exec.Cmd, in *bytes.Buffer, what string) []byte {
+	tb.Helper()
+	cmd.Stdin = in
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("the peer (%s) failed: %v\n%s", what, err, stderr.String())
+	}
+	return out
+}
+
 // PeerRead has zxing-cpp read each image, with formats (zxing-wasm's names,
 // comma-separated), and returns the text of each ("" for no read). ok is
 // false when the peer is off. Any failure to run it fails the test: a
@@ -54,20 +68,16 @@ func PeerRead(tb testing.TB, imgs []image.Image, formats string) (texts []string
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := png.Encode(f, img); err != nil {
+		err = png.Encode(f, img)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			tb.Fatal(err)
 		}
-		f.Close()
 		fmt.Fprintf(&in, "%s\t%s\n", p, formats)
 	}
-	cmd := exec.Command("node", filepath.Join(dir, "read.mjs"))
-	cmd.Stdin = &in
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		tb.Fatalf("the peer (zxing-wasm) failed: %v\n%s", err, stderr.String())
-	}
+	out := runPeer(tb, exec.Command("node", filepath.Join(dir, "read.mjs")), &in, "zxing-wasm")
 	byPath := map[string]string{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -120,13 +130,7 @@ func PeerTimes(tb testing.TB, frames []*image.Gray, formats string, reps int) (m
 	if _, err := exec.LookPath("taskset"); err != nil {
 		cmd = exec.Command("/usr/bin/python3", filepath.Join(dir, "time.py"), formats, fmt.Sprint(reps))
 	}
-	cmd.Stdin = &in
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		tb.Fatalf("the peer (python3-zxing-cpp) failed: %v\n%s", err, stderr.String())
-	}
+	out := runPeer(tb, cmd, &in, "python3-zxing-cpp")
 	var per []time.Duration
 	for _, f := range strings.Fields(string(out)) {
 		var ns int64
