@@ -1,6 +1,8 @@
 package codes
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -14,8 +16,8 @@ import (
 type hybrid struct {
 	*gozxing.GlobalHistogramBinarizer
 	matrix *gozxing.BitMatrix
-	bp     []int // the blocks' black points and thresholds
-	thr    []int // a row's threshold for each pixel
+	bp     []int  // the blocks' black points and thresholds
+	thr    []byte // a row's threshold for each pixel
 }
 
 const (
@@ -76,9 +78,10 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	// ZXing thresholds block by block, the last block of a row or column
 	// moved back to end at the edge, so it overlaps the one before; a
 	// pixel two blocks cover is black if either calls it black, that is
-	// at or below the higher threshold. Here a row at a time.
+	// at or below the higher threshold. Here a row at a time, eight pixels
+	// to a 64-bit word (thresholds and grey levels are bytes).
 	if cap(b.thr) < w {
-		b.thr = make([]int, w)
+		b.thr = make([]byte, w)
 	}
 	thr := b.thr[:w]
 	row := gozxing.NewBitArray(w)
@@ -93,19 +96,7 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 			last = key
 			rowThresholds(avg, sw, w, by0, by1, thr)
 		}
-		line := lum[y*w : (y+1)*w]
-		for i := range words {
-			x0, x1 := i<<5, min(i<<5+32, w)
-			px, th := line[x0:x1], thr[x0:x1]
-			th = th[:len(px)]
-			var word uint32
-			for j, v := range px {
-				// At or below the threshold is black (so 0 is black even
-				// at a threshold of 0): the sign of thr-v, without a branch.
-				word |= uint32(((th[j]-int(v))>>63)+1) << j
-			}
-			words[i] = word
-		}
+		thresholdRow(lum[y*w:(y+1)*w], thr, words)
 		m.SetRow(y, row)
 	}
 	b.matrix = m
@@ -114,9 +105,9 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 
 // rowThresholds writes each pixel's threshold for a row covered by block
 // rows by0 and by1 (the same when one covers it).
-func rowThresholds(avg []int, sw, w, by0, by1 int, thr []int) {
+func rowThresholds(avg []int, sw, w, by0, by1 int, thr []byte) {
 	for bx := 0; bx < sw; bx++ {
-		t := max(avg[by0*sw+bx], avg[by1*sw+bx])
+		t := byte(max(avg[by0*sw+bx], avg[by1*sw+bx]))
 		x0 := min(bx<<blockPower, w-block)
 		seg := thr[x0 : x0+block]
 		for i := range seg {
@@ -162,4 +153,48 @@ func blackPoints(lum []byte, w, h, sw, sh int, bp []int) {
 			bp[y*sw+x] = average
 		}
 	}
+}
+
+// thresholdRow sets a row's bits: a pixel at or below its threshold is
+// black (so 0 is black even at a threshold of 0). Eight pixels at a time
+// in a 64-bit word, one byte to a pixel (SWAR): the pixel-by-pixel loop
+// was most of an empty camera frame's time.
+func thresholdRow(line, thr []byte, words []uint32) {
+	w := len(line)
+	for i := range words {
+		x0 := i << 5
+		var word uint32
+		if x0+32 <= w {
+			for k := 0; k < 4; k++ {
+				o := x0 + k<<3
+				t := binary.LittleEndian.Uint64(thr[o : o+8])
+				v := binary.LittleEndian.Uint64(line[o : o+8])
+				word |= uint32(packHigh(atLeast(t, v))) << (k << 3)
+			}
+		} else {
+			for j, v := range line[x0:] {
+				if v <= thr[x0+j] {
+					word |= 1 << j
+				}
+			}
+		}
+		words[i] = word
+	}
+}
+
+const highs = 0x8080808080808080
+
+// atLeast sets the high bit of each byte lane where a's byte is at least
+// b's, unsigned. The low seven bits are compared by a subtraction that
+// cannot borrow across lanes ((a|0x80)-(b&0x7f) is 1 to 255); where the
+// top bits differ, a's decides.
+func atLeast(a, b uint64) uint64 {
+	d := (a | highs) - (b &^ highs)
+	return ((a &^ b) | (^(a ^ b) & d)) & highs
+}
+
+// packHigh gathers the high bits of the eight byte lanes into a byte,
+// lane i to bit i (one multiply: the shifted bits land without overlap).
+func packHigh(x uint64) byte {
+	return byte(((x >> 7) * 0x0102040810204080) >> 56)
 }

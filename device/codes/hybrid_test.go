@@ -74,3 +74,33 @@ func BenchmarkHybridBinarizer(b *testing.B) {
 		}
 	})
 }
+
+// The eight-pixels-at-a-time compare is the byte compare it stands for,
+// for every pair of grey levels in every lane, and its bits land on their
+// pixels.
+func TestAtLeastEveryPairEveryLane(t *testing.T) {
+	for a := 0; a < 256; a++ {
+		for b := 0; b < 256; b++ {
+			for lane := 0; lane < 8; lane++ {
+				// The other lanes hold other pairs, so a borrow or carry
+				// across lanes would show.
+				var wa, wb uint64
+				for k := 0; k < 8; k++ {
+					x, y := uint64((a+37*k)&0xff), uint64((b+91*k)&0xff)
+					if k == lane {
+						x, y = uint64(a), uint64(b)
+					}
+					wa |= x << (8 * k)
+					wb |= y << (8 * k)
+				}
+				bits := packHigh(atLeast(wa, wb))
+				for k := 0; k < 8; k++ {
+					x, y := byte(wa>>(8*k)), byte(wb>>(8*k))
+					if got := bits>>k&1 == 1; got != (x >= y) {
+						t.Fatalf("lane %d: %d >= %d gave %v", k, x, y, got)
+					}
+				}
+			}
+		}
+	}
+}
