@@ -3,6 +3,7 @@ package codes
 import (
 	"image"
 	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -457,4 +458,22 @@ func sampleThrough(bm *gozxing.BitMatrix, model func(x, y float64) (float64, flo
 		}
 	}
 	return bits, true
+}
+
+// nextChange is the first x at or after from where a row's bit is no
+// longer black (or no longer white); w when the run reaches the end.
+func nextChange(words []uint32, from, w int, black bool) int {
+	var flip uint32
+	if black {
+		flip = ^uint32(0)
+	}
+	i := from >> 5
+	word := (words[i] ^ flip) &^ (1<<(from&31) - 1)
+	for word == 0 {
+		if i++; i >= len(words) {
+			return w
+		}
+		word = words[i] ^ flip
+	}
+	return min(i<<5+bits.TrailingZeros32(word), w)
 }

@@ -485,7 +485,7 @@ func turned(g *image.Gray) *image.Gray {
 // saw finder patterns, the retries that rescue tilted, blurred or small codes.
 func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) (Result, bool) {
 	r.finders, r.moduleSum, r.moduleN = 0, 0, 0
-	if res, ok := r.try(r.qr, hybrid, r.qrHints); ok {
+	if res, ok := r.tryQR(hybrid, r.qrHints); ok {
 		return res, true
 	}
 	if r.stretchPass {
@@ -639,20 +639,20 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 			return Result{}, false
 		}
 		hyb := newHybrid(ssrc)
-		if res, ok := r.try(r.qr, hyb, r.hard); ok {
+		if res, ok := r.tryQR(hyb, r.hard); ok {
 			return res, true
 		}
 		return onMatrix(func() gozxing.Binarizer { return hyb }, slant)()
 	}
-	lmTry := func() (Result, bool) { return r.try(r.qr, lm(), r.hard) } // binarize.go
+	lmTry := func() (Result, bool) { return r.tryQR(lm(), r.hard) } // binarize.go
 	st.lmSlant = onMatrix(lm, slant)
 	// A glare spot: the local-range binarizer (binarize.go).
-	lrTry := func() (Result, bool) { return r.try(r.qr, lr(), r.hard) }
+	lrTry := func() (Result, bool) { return r.tryQR(lr(), r.hard) }
 	st.lrSlant = onMatrix(lr, slant)
 	st.twoFinders = []func() (Result, bool){lmTry, onMatrix(lm, sweep), st.lmSlant, lrTry, onMatrix(lr, sweep), st.lrSlant}
 	stages := append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
 	stages = append(stages,
-		func() (Result, bool) { return r.try(r.qr, gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
+		func() (Result, bool) { return r.tryQR(gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
 		// An upright code on a clean background (a screenshot, a generated
 		// image): read the grid straight off its bounding box. It fails fast
 		// on photos, and it rescues the rare clean code where a run of data
@@ -666,7 +666,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	stages = append(stages, func() (Result, bool) {
 		r.sharp = sharpened(g, r.sharp)
 		if ssrc, err := luminance(r.sharp); err == nil {
-			return r.try(r.qr, newHybrid(ssrc), r.hard)
+			return r.tryQR(newHybrid(ssrc), r.hard)
 		}
 		return Result{}, false
 	})
@@ -684,7 +684,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 				return Result{}, false
 			}
 			for _, bin := range []gozxing.Binarizer{newHybrid(usrc), gozxing.NewGlobalHistgramBinarizer(usrc)} {
-				if res, ok := r.try(r.qr, bin, r.hard); ok {
+				if res, ok := r.tryQR(bin, r.hard); ok {
 					return res, true
 				}
 				if res, ok := onMatrix(func() gozxing.Binarizer { return bin }, sweep)(); ok {
@@ -744,6 +744,24 @@ func (r *Reader) try(rd gozxing.Reader, bin gozxing.Binarizer, hints map[gozxing
 		return Result{}, false
 	}
 	return Result{Text: text, Format: Format(res.GetBarcodeFormat().String())}, true
+}
+
+// tryQR is try with ZXing's QR reader (not a pure barcode), its finder
+// read a run at a time (findZXing): the same grid and text, sooner.
+func (r *Reader) tryQR(bin gozxing.Binarizer, hints map[gozxing.DecodeHintType]interface{}) (Result, bool) {
+	bm, err := bin.GetBlackMatrix()
+	if err != nil {
+		return Result{}, false
+	}
+	res, err := decodeQRZXing(bm, r.qrDec, hints)
+	if err != nil || res == nil {
+		return Result{}, false
+	}
+	text := validUTF8(res.GetText())
+	if strings.ContainsRune(text, utf8.RuneError) {
+		return Result{}, false // as in try
+	}
+	return Result{Text: text, Format: QR}, true
 }
 
 // validUTF8 repairs gozxing's Code128 FNC4 output: extended characters come
