@@ -108,12 +108,17 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 func rowThresholds(avg []int, sw, w, by0, by1 int, thr []byte) {
 	for bx := 0; bx < sw; bx++ {
 		t := byte(max(avg[by0*sw+bx], avg[by1*sw+bx]))
-		x0 := min(bx<<blockPower, w-block)
-		seg := thr[x0 : x0+block]
+		x0 := bx << blockPower
+		if x0+block <= w {
+			binary.LittleEndian.PutUint64(thr[x0:x0+block], uint64(t)*0x0101010101010101)
+			continue
+		}
+		// The last block, moved back to end at the edge: where it
+		// overlaps the one before, the higher threshold.
+		x0 = w - block
+		seg := thr[x0:w]
 		for i := range seg {
 			if x0+i < bx<<blockPower {
-				// The last block, moved back, where it overlaps the one
-				// before: the higher threshold.
 				seg[i] = max(seg[i], t)
 			} else {
 				seg[i] = t
