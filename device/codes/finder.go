@@ -180,6 +180,15 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 		return "", false
 	}
 	g := slantGrid{bm: bm, tl: tl, tr: tr, bl: bl, ms: (a.ms + b.ms + c.ms) / 3}
+	// Each pattern's own module size: at a steep slant the near one's
+	// is twice the far one's.
+	for f, p := range [3]point{tl, tr, bl} {
+		for _, cd := range [3]finderCand{a, b, c} {
+			if cd.x == p.x && cd.y == p.y {
+				g.msf[f] = cd.ms
+			}
+		}
+	}
 	if !g.measure() {
 		return "", false
 	}
@@ -224,7 +233,7 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 // bottom-left finder patterns, if they could be a code's.
 func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
 	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
-	if hi > 2*lo {
+	if hi > 2.5*lo {
 		return tl, tr, bl, false
 	}
 	pa, pb, pc := gozxing.NewResultPoint(a.x, a.y), gozxing.NewResultPoint(b.x, b.y), gozxing.NewResultPoint(c.x, c.y)
@@ -235,7 +244,7 @@ func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
 	lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
 	// Two legs at a right angle give or take 35° (a slant skews it), of
 	// lengths within a factor of two, at least a finder pattern long.
-	ok = lu <= 2*lv && lv <= 2*lu && min(lu, lv) >= 7*lo && math.Abs(ux*vx+uy*vy) <= 0.57*lu*lv
+	ok = lu <= 2.5*lv && lv <= 2.5*lu && min(lu, lv) >= 7*lo && math.Abs(ux*vx+uy*vy) <= 0.57*lu*lv
 	return tl, tr, bl, ok
 }
 
@@ -318,6 +327,7 @@ type slantGrid struct {
 	bm         *gozxing.BitMatrix
 	tl, tr, bl point
 	ms         float64
+	msf        [3]float64 // TL's, TR's and BL's own
 	// ring distances from each centre along ±u (towards TR) and ±v
 	// (towards BL): the middles of the white ring (2 modules out) and of
 	// the black ring (3 modules out); index [finder][dir][0 white, 1 black]
@@ -352,7 +362,7 @@ func (g *slantGrid) walk() bool {
 	for f, c := range cs {
 		dirs := [4]point{g.u[f], {-g.u[f].x, -g.u[f].y}, g.v[f], {-g.v[f].x, -g.v[f].y}}
 		for k, d := range dirs {
-			t, ok := rings(g.bm, c.x, c.y, d.x, d.y, 3*g.ms)
+			t, ok := rings(g.bm, c.x, c.y, d.x, d.y, 3*max(g.ms, g.msf[f]))
 			g.ok[f][k] = ok
 			if ok {
 				g.d[f][k] = [2]float64{(t[0] + t[1]) / 2, (t[1] + t[2]) / 2}

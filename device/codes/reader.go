@@ -531,8 +531,10 @@ func (r *Reader) decodeQR(g *image.Gray, src gozxing.LuminanceSource, hybrid goz
 		// bright one, which the hybrid binarizer turns black, swallowed it
 		// (a code at a slant on a bright screen edge), or a glare spot
 		// hid it. The local-mean and local-range stages only, the ones
-		// that can bring it back.
-		stages = st.twoFinders
+		// that can bring it back. Or a steep slant: ZXing's finder rejects
+		// a far pattern narrower across than down, so the slant stage
+		// last.
+		stages = append(st.twoFinders[:len(st.twoFinders):len(st.twoFinders)], st.slant)
 	}
 	// Smoothing last; first on a noisy frame, as the others see the
 	// noise's own runs as finder patterns and try their triples (half a

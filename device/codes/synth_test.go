@@ -245,13 +245,20 @@ func readOne(t *testing.T, r *Reader, g *image.Gray, want string, i int, why str
 // goes up.
 func allRead(t *testing.T, what string, read int, imgs []image.Image, want []string) {
 	t.Helper()
+	atLeastRead(t, what, read, len(imgs), imgs, want)
+}
+
+// atLeastRead is allRead where the reader is known to fall short of every
+// image: the floor is what it reads, zxing-cpp's count beside it.
+func atLeastRead(t *testing.T, what string, read, floor int, imgs []image.Image, want []string) {
+	t.Helper()
 	texts, ok := codestest.PeerRead(t, imgs, peerFormats(DefaultFormats))
 	peer, wrong := codestest.PeerScore(want, texts, ok)
 	n := len(imgs)
 	t.Logf("%s: %d of %d read; zxing-cpp %d", what, read, n, peer)
-	codestest.RecordVs(t.Name(), what, read, n, n, peer, wrong)
-	if read < n {
-		t.Errorf("%s: read %d of %d", what, read, n)
+	codestest.RecordVs(t.Name(), what, read, n, floor, peer, wrong)
+	if read < floor {
+		t.Errorf("%s: read %d of %d, the floor is %d", what, read, n, floor)
 	}
 }
 
@@ -418,7 +425,21 @@ func BenchmarkFrameKinds(b *testing.B) {
 // and a grid drawn through the three centres as a parallelogram misses the
 // far corner; the slant stage fits the grid to the patterns' rings.
 func TestCodesSeenFromBelowAreRead(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 4))
+	seenFromBelow(t, 11, 0.55, 0.75, 40, "payment QR seen from below, far side 55-75% of the near")
+}
+
+// Steeper still: the far side 40-55% of the near one, so the near finder
+// pattern's modules are twice the far ones' or more, and each pattern's
+// rings are walked at its own module size. 20 of 40 read before that;
+// zxing-cpp reads 39. Of the four left, two are version 1 codes (no
+// alignment pattern to pin the far corner) and two have a far finder
+// pattern under 2 px a module, squashed, that the slant finder misses.
+func TestCodesSeenSteeplyAreRead(t *testing.T) {
+	seenFromBelow(t, 12, 0.40, 0.55, 36, "payment QR seen steeply, far side 40-55% of the near")
+}
+
+func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, what string) {
+	rng := rand.New(rand.NewPCG(seed, 4))
 	r := NewReader()
 	read, n := 0, 0
 	var imgs []image.Image
@@ -433,7 +454,7 @@ func TestCodesSeenFromBelowAreRead(t *testing.T) {
 		}
 		side := 240 + rng.Float64()*140
 		x0, y0 := 320-side/2+(rng.Float64()*2-1)*30, 240-side/2+(rng.Float64()*2-1)*20
-		far := 0.55 + 0.2*rng.Float64()
+		far := farLo + (farHi-farLo)*rng.Float64()
 		in := side * (1 - far) / 2
 		// Clockwise from the top-left; the far side is the top, turned a
 		// quarter for each i%4 so that every side takes its turn.
@@ -451,7 +472,7 @@ func TestCodesSeenFromBelowAreRead(t *testing.T) {
 			read++
 		}
 	}
-	allRead(t, "payment QR seen from below, far side 55-75% of the near", read, imgs, want)
+	atLeastRead(t, what, read, floor, imgs, want)
 }
 
 // A glare spot (a lamp on the phone's glass) over one finder pattern adds
