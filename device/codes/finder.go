@@ -225,6 +225,34 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 				}
 			}
 		}
+		// Then with the far corner where TR's and BL's ring sides cross
+		// (edges.go), once its format bits have read here.
+		if !g.farTried {
+			g.farTried = true
+			g.far, g.farOK = farCorner(bm, g.tl, g.tr, g.bl, max(g.ms, g.msf[1]), max(g.ms, g.msf[2]))
+			g.farOK = g.farOK && g.measure()
+		}
+		if !g.farOK {
+			continue
+		}
+		g.withFar = true
+		hm, ok = g.fit(dim)
+		g.withFar = false
+		if !ok {
+			continue
+		}
+		if bits, ok := sampleThrough(bm, hm.apply, dim); ok {
+			if res, err := dec.Decode(bits, hints); err == nil {
+				return res.GetText(), true
+			}
+		}
+		if len(ver.GetAlignmentPatternCenters()) >= 2 {
+			if bits, ok := alignedGrid(bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
+				if res, err := dec.Decode(bits, hints); err == nil {
+					return res.GetText(), true
+				}
+			}
+		}
 	}
 	return "", false
 }
@@ -328,6 +356,11 @@ type slantGrid struct {
 	tl, tr, bl point
 	ms         float64
 	msf        [3]float64 // TL's, TR's and BL's own
+	// far is the image point of module (dim-6.5, dim-6.5) from the ring
+	// sides (edges.go), found once a triple (farTried, farOK); withFar
+	// asks fit to pin the grid to it.
+	far                      point
+	farTried, farOK, withFar bool
 	// ring distances from each centre along ±u (towards TR) and ±v
 	// (towards BL): the middles of the white ring (2 modules out) and of
 	// the black ring (3 modules out); index [finder][dir][0 white, 1 black]
@@ -423,6 +456,13 @@ func (g *slantGrid) fit(dim int) (homography, bool) {
 					src = append(src, point{centres[f].x + steps[k].x*out, centres[f].y + steps[k].y*out})
 					dst = append(dst, point{cs[f].x + dirs[k].x*g.d[f][k][r], cs[f].y + dirs[k].y*g.d[f][k][r]})
 				}
+			}
+		}
+		if g.withFar {
+			// As much weight as one pattern's points: it alone pins the
+			// far corner.
+			for range 8 {
+				src, dst = append(src, point{float64(dim) - 6.5, float64(dim) - 6.5}), append(dst, g.far)
 			}
 		}
 		var ok bool
