@@ -204,57 +204,53 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 		if err != nil {
 			continue
 		}
-		hm, ok := g.fit(dim)
-		if !ok {
-			continue
-		}
-		if bits, ok := sampleThrough(bm, hm.apply, dim); ok {
-			// The format bits lie beside TL, which its own rings pin
-			// down whatever the dimension: unreadable there, no code.
-			if dim == est && !formatReadable(bits) {
-				return "", false
-			}
-			if res, err := dec.Decode(bits, hints); err == nil {
-				return res.GetText(), true
-			}
-		}
-		if len(ver.GetAlignmentPatternCenters()) >= 2 {
-			if bits, ok := alignedGrid(bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
-				if res, err := dec.Decode(bits, hints); err == nil {
-					return res.GetText(), true
-				}
-			}
+		// The format bits lie beside TL, which its own rings pin down
+		// whatever the dimension: unreadable there, no code.
+		if s, ok, stop := g.read(dec, hints, ver, dim, dim == est); ok || stop {
+			return s, ok
 		}
 		// Then with the far corner where TR's and BL's ring sides cross
 		// (edges.go), once its format bits have read here.
 		if !g.farTried {
 			g.farTried = true
 			g.far, g.farOK = farCorner(bm, g.tl, g.tr, g.bl, max(g.ms, g.msf[1]), max(g.ms, g.msf[2]))
-			g.farOK = g.farOK && g.measure()
 		}
-		if !g.farOK {
-			continue
-		}
-		g.withFar = true
-		hm, ok = g.fit(dim)
-		g.withFar = false
-		if !ok {
-			continue
-		}
-		if bits, ok := sampleThrough(bm, hm.apply, dim); ok {
-			if res, err := dec.Decode(bits, hints); err == nil {
-				return res.GetText(), true
-			}
-		}
-		if len(ver.GetAlignmentPatternCenters()) >= 2 {
-			if bits, ok := alignedGrid(bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
-				if res, err := dec.Decode(bits, hints); err == nil {
-					return res.GetText(), true
-				}
+		if g.farOK {
+			g.withFar = true
+			s, ok, _ := g.read(dec, hints, ver, dim, false)
+			g.withFar = false
+			if ok {
+				return s, true
 			}
 		}
 	}
 	return "", false
+}
+
+// read fits the grid for a dimension and decodes it, through the fitted
+// perspective and then through the alignment patterns; stop says that
+// the format bits did not read (asked by gate), so no dimension will.
+func (g *slantGrid) read(dec *decoder.Decoder, hints map[gozxing.DecodeHintType]interface{}, ver *decoder.Version, dim int, gate bool) (s string, ok, stop bool) {
+	hm, ok := g.fit(dim)
+	if !ok {
+		return "", false, false
+	}
+	if bits, ok := sampleThrough(g.bm, hm.apply, dim); ok {
+		if gate && !formatReadable(bits) {
+			return "", false, true
+		}
+		if res, err := dec.Decode(bits, hints); err == nil {
+			return res.GetText(), true, false
+		}
+	}
+	if len(ver.GetAlignmentPatternCenters()) >= 2 {
+		if bits, ok := alignedGrid(g.bm, g.tl, g.tr, g.bl, hm.apply, g.ms, dim); ok {
+			if res, err := dec.Decode(bits, hints); err == nil {
+				return res.GetText(), true, false
+			}
+		}
+	}
+	return "", false, false
 }
 
 // corners orders three candidates as a code's top-left, top-right and
