@@ -257,7 +257,7 @@ func (g *slantGrid) read(dec *decoder.Decoder, hints map[gozxing.DecodeHintType]
 // bottom-left finder patterns, if they could be a code's.
 func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
 	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
-	if hi > 2.5*lo {
+	if hi > 3*lo {
 		return tl, tr, bl, false
 	}
 	pa, pb, pc := gozxing.NewResultPoint(a.x, a.y), gozxing.NewResultPoint(b.x, b.y), gozxing.NewResultPoint(c.x, c.y)

@@ -277,7 +277,7 @@ var robustFloors = map[string]int{
 	"checking/inverted":          42,
 	"checking/mirrored":          42,
 	"checking/perspective":       38,
-	"checking/steep perspective": 31,
+	"checking/steep perspective": 32,
 	"checking/screen moiré":      42,
 	"checking/glare spot":        42,
 	"checking/low contrast":      42,
