@@ -25,6 +25,9 @@ type finderCand struct {
 	x, y float64
 	ms   float64 // module size, the mean of across and down
 	n    int     // rows that found it
+	// bled says that its rows found it with an outer run running on
+	// into a dark surround: such a candidate is tried after the others.
+	bled bool
 }
 
 // finderRatio tells whether five runs (black, white, black, white, black)
@@ -73,23 +76,41 @@ func rings(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) ([3]float64, bool
 	}
 }
 
+// ringsBled is rings that, with bleed, also takes a black ring that runs
+// on into a dark surround (or off the image): its end is put a white
+// ring's width past its start.
+func ringsBled(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64, bleed bool) (t [3]float64, ok, bled bool) {
+	t, ok = rings(bm, x, y, dx, dy, limit)
+	if !ok && bleed && t[0] > 0 && t[1] > t[0] { // the walk was in the black ring
+		t[2], ok, bled = t[1]+(t[1]-t[0]), true, true
+	}
+	return t, ok, bled
+}
+
 // crossRuns checks the pattern along a line through (x, y) both ways and
 // returns the centre's offset along it and the module size; false when the
 // five runs are not a finder pattern's.
 func crossRuns(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64) (float64, float64, bool) {
-	a, ok := rings(bm, x, y, dx, dy, limit)
+	off, ms, ok, _ := crossRunsBled(bm, x, y, dx, dy, limit, false)
+	return off, ms, ok
+}
+
+// crossRunsBled is crossRuns that, with bleed, lets one side's black ring
+// run on (bled).
+func crossRunsBled(bm *gozxing.BitMatrix, x, y, dx, dy, limit float64, bleed bool) (float64, float64, bool, bool) {
+	a, ok, bledA := ringsBled(bm, x, y, dx, dy, limit, bleed)
 	if !ok {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
-	b, ok := rings(bm, x, y, -dx, -dy, limit)
+	b, ok, bledB := ringsBled(bm, x, y, -dx, -dy, limit, bleed && !bledA)
 	if !ok {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	c := [5]float64{b[2] - b[1], b[1] - b[0], a[0] + b[0], a[1] - a[0], a[2] - a[1]}
 	if !finderRatio(c) {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
-	return (a[2] - b[2]) / 2, (a[2] + b[2]) / 7, true
+	return (a[2] - b[2]) / 2, (a[2] + b[2]) / 7, true, bledA || bledB
 }
 
 // findFinders scans every step-th row for finder patterns, checks each
@@ -112,28 +133,50 @@ func findFinders(bm *gozxing.BitMatrix, step int) []finderCand {
 				float64(runs[i+1] - runs[i]), float64(runs[i+2] - runs[i+1]), float64(runs[i+3] - runs[i+2]),
 				float64(runs[i+4] - runs[i+3]), float64(runs[i+5] - runs[i+4]),
 			}
+			// One outer run may run on: a pattern whose outer ring meets a
+			// dark surround (a phone's bezel, a dark table, the code's own
+			// edge squeezed by a slant) with no quiet zone left between.
+			// It is taken at the module size of the other four.
+			bled := false
 			if !finderRatio(c) {
-				continue
+				m := (c[1] + c[2] + c[3] + c[4]) / 6
+				l := (c[0] + c[1] + c[2] + c[3]) / 6
+				switch {
+				case c[0] > 1.5*m && finderRatio([5]float64{m, c[1], c[2], c[3], c[4]}):
+					c[0] = m
+				case c[4] > 1.5*l && finderRatio([5]float64{c[0], c[1], c[2], c[3], l}):
+					c[4] = l
+				default:
+					continue
+				}
+				bled = true
 			}
 			total := c[0] + c[1] + c[2] + c[3] + c[4]
 			cx, cy := float64(runs[i+2]+runs[i+3])/2, float64(y)+0.5
 			// Down the centre, at its own module size (a slant may make it
 			// half or twice the run across), then across again.
-			dy, msy, ok := crossRuns(bm, cx, cy, 0, 1, total)
+			dy, msy, ok, bledDown := crossRunsBled(bm, cx, cy, 0, 1, total, !bled)
 			if !ok || msy > 2.2*total/7 || msy < total/7/2.2 {
 				continue
 			}
 			cy += dy
 			dx, msx, ok := crossRuns(bm, cx, cy, 1, 0, total)
+			if bled {
+				// Across, the core's middle and the four runs' size.
+				dx, msx, ok = 0, total/7, true
+			}
 			if !ok {
 				continue
 			}
+			bled = bled || bledDown
 			cx += dx
 			ms := (msx + msy) / 2
 			merged := false
 			for k := range out {
 				o := &out[k]
-				if math.Abs(o.x-cx) < 2*ms && math.Abs(o.y-cy) < 2*ms && o.ms < 1.5*ms && ms < 1.5*o.ms {
+				// Rows that bled count only towards their own kind: a
+				// bled row beside a one-row candidate made it two.
+				if o.bled == bled && math.Abs(o.x-cx) < 2*ms && math.Abs(o.y-cy) < 2*ms && o.ms < 1.5*ms && ms < 1.5*o.ms {
 					n := float64(o.n)
 					o.x, o.y, o.ms = (o.x*n+cx)/(n+1), (o.y*n+cy)/(n+1), (o.ms*n+ms)/(n+1)
 					o.n++
@@ -142,7 +185,7 @@ func findFinders(bm *gozxing.BitMatrix, step int) []finderCand {
 				}
 			}
 			if !merged {
-				out = append(out, finderCand{cx, cy, ms, 1})
+				out = append(out, finderCand{cx, cy, ms, 1, bled})
 			}
 		}
 	}
@@ -256,6 +299,12 @@ func (g *slantGrid) read(dec *decoder.Decoder, hints map[gozxing.DecodeHintType]
 // corners orders three candidates as a code's top-left, top-right and
 // bottom-left finder patterns, if they could be a code's.
 func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
+	// One pattern bled into its surround is a code at a frame's or a
+	// dark area's edge; more is clutter, as often as not (and it took
+	// no-code stills three times as long).
+	if a.bled && (b.bled || c.bled) || b.bled && c.bled {
+		return tl, tr, bl, false
+	}
 	lo, hi := min(a.ms, b.ms, c.ms), max(a.ms, b.ms, c.ms)
 	if hi > 3*lo {
 		return tl, tr, bl, false
@@ -277,11 +326,19 @@ func corners(a, b, c finderCand) (tl, tr, bl point, ok bool) {
 // of which finds it (at least two of a code at 2 px a module); a run of
 // data modules that looks like one, by one.
 func topCands(cands []finderCand) []finderCand {
-	sort.Slice(cands, func(i, j int) bool { return cands[i].n > cands[j].n })
-	for len(cands) > 0 && cands[len(cands)-1].n < 2 {
-		cands = cands[:len(cands)-1]
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.n >= 2 {
+			kept = append(kept, c)
+		}
 	}
-	return cands[:min(len(cands), 8)]
+	sort.Slice(kept, func(i, j int) bool {
+		if kept[i].bled != kept[j].bled {
+			return !kept[i].bled
+		}
+		return kept[i].n > kept[j].n
+	})
+	return kept[:min(len(kept), 8)]
 }
 
 // zoomQR reads small codes (under 3.5 px a module) from an enlarged copy of
@@ -299,6 +356,9 @@ func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.
 					return "", false
 				}
 				a, b, c := cands[i], cands[j], cands[k]
+				if a.bled || b.bled || c.bled {
+					continue // a small code's patterns have their quiet zone
+				}
 				ms := (a.ms + b.ms + c.ms) / 3
 				tl, tr, bl, ok := corners(a, b, c)
 				if !ok || ms >= 3.5 {
@@ -335,7 +395,16 @@ func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.
 					}
 				}
 				if bm, err := hyb.GetBlackMatrix(); err == nil {
-					if s, ok := slantQR(bm, dec, hints, 1, cut); ok {
+					// Without patterns bled into a surround: a small
+					// code has its quiet zone (and the enlarged crop of
+					// a cluttered scene has many).
+					var cs []finderCand
+					for _, c := range topCands(findFinders(bm, 1)) {
+						if !c.bled {
+							cs = append(cs, c)
+						}
+					}
+					if s, ok := slantCands(bm, cs, dec, hints, cut); ok {
 						return s, true
 					}
 				}
@@ -391,7 +460,9 @@ func (g *slantGrid) walk() bool {
 	for f, c := range cs {
 		dirs := [4]point{g.u[f], {-g.u[f].x, -g.u[f].y}, g.v[f], {-g.v[f].x, -g.v[f].y}}
 		for k, d := range dirs {
-			t, ok := rings(g.bm, c.x, c.y, d.x, d.y, 3*max(g.ms, g.msf[f]))
+			// A ring that runs on into a dark surround is taken at a
+			// module past its start (ringsBled).
+			t, ok, _ := ringsBled(g.bm, c.x, c.y, d.x, d.y, 3*max(g.ms, g.msf[f]), true)
 			g.ok[f][k] = ok
 			if ok {
 				g.d[f][k] = [2]float64{(t[0] + t[1]) / 2, (t[1] + t[2]) / 2}
