@@ -390,6 +390,26 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 // above keep its rules for Code128 and EAN-13, so what read before reads
 // the same.
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
+	if res, ok := r.scan1DAll(g, hybrid, nil); ok {
+		return res, true
+	}
+	// Sensor noise breaks a barcode's narrow bars and spaces row by row:
+	// each row averaged with the two above and below, along the bars
+	// (and across, for the turned scan), which leaves their edges sharp.
+	if noise(g) < noisyFrame {
+		return Result{}, false
+	}
+	v := alongBars(g, 2)
+	src, err := luminance(v)
+	if err != nil {
+		return Result{}, false
+	}
+	return r.scan1DAll(v, newHybrid(src), alongBars(turned(g), 2))
+}
+
+// scan1DAll is decode1DHarder's scan of every row, as the image is and
+// turned a quarter (sideways, when given, is the turned image to use).
+func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *image.Gray) (Result, bool) {
 	every := func(h int) []int {
 		rows := make([]int, 0, h)
 		for y := 0; y < h; y += max(1, h>>8) {
@@ -414,7 +434,10 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 			return res, true
 		}
 		if turnedBin == nil {
-			src, err := luminance(turned(g))
+			if sideways == nil {
+				sideways = turned(g)
+			}
+			src, err := luminance(sideways)
 			if err != nil {
 				return Result{}, false
 			}
@@ -425,6 +448,34 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 		}
 	}
 	return Result{}, false
+}
+
+// alongBars averages each pixel with the half rows above and below it:
+// the direction of an upright barcode's bars.
+func alongBars(g *image.Gray, half int) *image.Gray {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	out := image.NewGray(image.Rect(0, 0, w, h))
+	sum := make([]int, w)
+	add := func(y, sign int) {
+		y = min(max(y, 0), h-1) // the edge rows repeated
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x, v := range row {
+			sum[x] += sign * int(v)
+		}
+	}
+	for y := -half; y <= half; y++ {
+		add(y, 1)
+	}
+	n := 2*half + 1
+	for y := 0; y < h; y++ {
+		o := out.Pix[y*out.Stride : y*out.Stride+w]
+		for x := range o {
+			o[x] = uint8((sum[x] + n/2) / n)
+		}
+		add(y-half, -1)
+		add(y+half+1, 1)
+	}
+	return out
 }
 
 // scan1D reads one format on rows of a binarized frame, each row both
