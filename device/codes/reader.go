@@ -327,6 +327,17 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 	if res, ok := r.decode1D(g, hybrid); ok {
 		return res, true
 	}
+	if !r.deadline.IsZero() && r.noisy && (r.formats[Code128] || r.formats[EAN13] || r.formats[ITF]) {
+		// A camera in dim light: its noise, as last measured (it changes
+		// little from frame to frame), breaks a barcode's bars row by
+		// row. ZXing's rows again, on the frame averaged along the bars
+		// (as a still's, in decode1DHarder).
+		if src, err := luminance(alongBars(g, 2)); err == nil {
+			if res, ok := r.decode1D(g, newHybrid(src)); ok {
+				return res, true
+			}
+		}
+	}
 	if r.formats[QR] {
 		if res, ok := r.retryQR(g, src, hybrid); ok {
 			return res, true
