@@ -518,7 +518,7 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 				continue
 			}
 			text := validUTF8(res.GetText())
-			if strings.ContainsRune(text, utf8.RuneError) {
+			if !readable(text) {
 				continue
 			}
 			if need == 1 {
@@ -571,7 +571,7 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 		r.hardline = time.Now().Add(20 * time.Millisecond)
 		defer func() { r.hardline = time.Time{} }()
 		if bm, err := hybrid.GetBlackMatrix(); err == nil {
-			if s, ok := sweepQR(bm, r.qrDec, r.hard, r.cut); ok && !strings.ContainsRune(validUTF8(s), utf8.RuneError) {
+			if s, ok := sweepQR(bm, r.qrDec, r.hard, r.cut); ok && readable(validUTF8(s)) {
 				return Result{Text: validUTF8(s), Format: QR}, true
 			}
 		}
@@ -642,7 +642,7 @@ type stageSet struct {
 // are for stills: each costs a full binarization of a new image.
 func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) stageSet {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
-	clean := func(s string) bool { return !strings.ContainsRune(validUTF8(s), utf8.RuneError) }
+	clean := func(s string) bool { return readable(validUTF8(s)) }
 	onMatrix := func(bin func() gozxing.Binarizer, read func(*gozxing.BitMatrix) (string, bool)) func() (Result, bool) {
 		return func() (Result, bool) {
 			if bm, err := bin().GetBlackMatrix(); err == nil {
@@ -816,7 +816,7 @@ func (r *Reader) try(rd gozxing.Reader, bin gozxing.Binarizer, hints map[gozxing
 		return Result{}, false
 	}
 	text := validUTF8(res.GetText())
-	if strings.ContainsRune(text, utf8.RuneError) {
+	if !readable(text) {
 		// Bytes its character set could not decode: a code's text is
 		// never silently replaced; no read, and the next frame is the retry.
 		return Result{}, false
@@ -836,10 +836,18 @@ func (r *Reader) tryQR(bin gozxing.Binarizer, hints map[gozxing.DecodeHintType]i
 		return Result{}, false
 	}
 	text := validUTF8(res.GetText())
-	if strings.ContainsRune(text, utf8.RuneError) {
+	if !readable(text) {
 		return Result{}, false // as in try
 	}
 	return Result{Text: text, Format: QR}, true
+}
+
+// readable tells whether a decoded text may be returned: never empty (a
+// grid sampled over a flat area can pass the error correction as a code
+// holding nothing) and never with bytes its character set could not
+// decode (a code's text is never silently replaced).
+func readable(text string) bool {
+	return text != "" && !strings.ContainsRune(text, utf8.RuneError)
 }
 
 // validUTF8 repairs gozxing's Code128 FNC4 output: extended characters come
