@@ -623,6 +623,15 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 	return r.retry(stages)
 }
 
+// moduleSize is the mean module size of the finder patterns ZXing's finder
+// saw in the fast pass, 4 px when it saw none.
+func (r *Reader) moduleSize() float64 {
+	if r.moduleN == 0 {
+		return 4
+	}
+	return r.moduleSum / float64(r.moduleN)
+}
+
 // late tells whether the frame's budget for starting a retry stage is spent.
 func (r *Reader) late() bool { return !r.deadline.IsZero() && time.Now().After(r.deadline) }
 
@@ -668,11 +677,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		if r.lr == nil {
 			// A window three modules wide, of the finder patterns seen;
 			// on a camera frame on a half-size image (binarize.go).
-			ms := 4.0
-			if r.moduleN > 0 {
-				ms = r.moduleSum / float64(r.moduleN)
-			}
-			r.lr = newLocalRange(src, int(math.Round(1.5*ms)), !r.deadline.IsZero(), r.lrBuf)
+			r.lr = newLocalRange(src, int(math.Round(1.5*r.moduleSize())), !r.deadline.IsZero(), r.lrBuf)
 			r.lr.GetBlackMatrix()
 			r.lrBuf = r.lr.buf
 		}
@@ -726,7 +731,17 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	st.lmSlant = onMatrix(lm, slant)
 	// A glare spot: the local-range binarizer (binarize.go).
 	lrTry := func() (Result, bool) { return r.tryQR(lr(), r.hard) }
-	st.lrSlant = onMatrix(lr, slant)
+	st.lrSlant = func() (Result, bool) {
+		if res, ok := onMatrix(lr, slant)(); ok || !r.deadline.IsZero() {
+			return res, ok
+		}
+		// A still, again with a window two modules wide: the module size
+		// is ZXing's estimate from the patterns it saw (one, at times,
+		// and under a glare spot), and a window a module too wide lets
+		// the spot's light into the far side's threshold.
+		narrow := newLocalRange(src, int(math.Round(r.moduleSize())), false, nil)
+		return onMatrix(func() gozxing.Binarizer { return narrow }, slant)()
+	}
 	st.twoFinders = []func() (Result, bool){lmTry, onMatrix(lm, sweep), st.lmSlant, lrTry, onMatrix(lr, sweep), st.lrSlant}
 	stages := append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
 	stages = append(stages,
