@@ -480,7 +480,8 @@ func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, w
 // phone screen's app bar or bezel, a dark table. The finder patterns on
 // that side have an outer ring that runs on into the dark, which ZXing's
 // finder (and zxing-cpp's) does not take; the slant stage takes it at the
-// other four runs' module size (finder.go). 29 of 40 read before that.
+// other four runs' module size (finder.go). 29 of 40 read before that,
+// 35 with it, 36 with the still's narrower local-range window.
 func TestCodesAgainstADarkEdgeAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	r := NewReader()
@@ -495,7 +496,7 @@ func TestCodesAgainstADarkEdgeAreRead(t *testing.T) {
 			read++
 		}
 	}
-	atLeastRead(t, "payment QR against a dark edge, one side's quiet zone cut off", read, 35, imgs, want)
+	atLeastRead(t, "payment QR against a dark edge, one side's quiet zone cut off", read, 36, imgs, want)
 }
 
 // bezelFrame draws a code on a dark surround, turned by ang, with the
