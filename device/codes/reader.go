@@ -60,6 +60,7 @@ type Reader struct {
 	sharp   *image.Gray
 	smooth  *image.Gray // the frame smoothed, for noise
 	noisy   bool        // the frame's noise is over noisyFrame
+	bars    *image.Gray // a noisy camera frame averaged along a barcode's bars
 	inv     *image.Gray // the inverted frame, for light-on-dark codes
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
@@ -332,7 +333,8 @@ func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result,
 		// little from frame to frame), breaks a barcode's bars row by
 		// row. ZXing's rows again, on the frame averaged along the bars
 		// (as a still's, in decode1DHarder).
-		if src, err := luminance(alongBars(g, 2)); err == nil {
+		r.bars = alongBars(g, 2, r.bars)
+		if src, err := luminance(r.bars); err == nil {
 			if res, ok := r.decode1D(g, newHybrid(src)); ok {
 				return res, true
 			}
@@ -410,12 +412,12 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 	if noise(g) < noisyFrame {
 		return Result{}, false
 	}
-	v := alongBars(g, 2)
+	v := alongBars(g, 2, nil)
 	src, err := luminance(v)
 	if err != nil {
 		return Result{}, false
 	}
-	return r.scan1DAll(v, newHybrid(src), alongBars(turned(g), 2))
+	return r.scan1DAll(v, newHybrid(src), alongBars(turned(g), 2, nil))
 }
 
 // scan1DAll is decode1DHarder's scan of every row, as the image is and
@@ -462,10 +464,14 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 }
 
 // alongBars averages each pixel with the half rows above and below it:
-// the direction of an upright barcode's bars.
-func alongBars(g *image.Gray, half int) *image.Gray {
+// the direction of an upright barcode's bars. dst is reused when it has
+// g's size (a camera's frames).
+func alongBars(g *image.Gray, half int, dst *image.Gray) *image.Gray {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	out := image.NewGray(image.Rect(0, 0, w, h))
+	out := dst
+	if out == nil || out.Rect.Dx() != w || out.Rect.Dy() != h {
+		out = image.NewGray(image.Rect(0, 0, w, h))
+	}
 	sum := make([]int, w)
 	add := func(y, sign int) {
 		y = min(max(y, 0), h-1) // the edge rows repeated

@@ -248,6 +248,27 @@ func allRead(t *testing.T, what string, read int, imgs []image.Image, want []str
 	atLeastRead(t, what, read, len(imgs), imgs, want)
 }
 
+// readGenerated reads n generated frames as stills, frame i from gen
+// with its text and why it might not read, and checks the count against
+// floor with zxing-cpp's beside it (atLeastRead); it returns the frames
+// and their texts.
+func readGenerated(t *testing.T, what string, n, floor int, gen func(i int) (*image.Gray, string, string)) ([]image.Image, []string) {
+	t.Helper()
+	r := NewReader()
+	read := 0
+	var imgs []image.Image
+	var want []string
+	for i := 0; i < n; i++ {
+		g, text, why := gen(i)
+		imgs, want = append(imgs, g), append(want, text)
+		if readOne(t, r, g, text, i, why) {
+			read++
+		}
+	}
+	atLeastRead(t, what, read, floor, imgs, want)
+	return imgs, want
+}
+
 // atLeastRead is allRead where the reader is known to fall short of every
 // image: the floor is what it reads, zxing-cpp's count beside it.
 func atLeastRead(t *testing.T, what string, read, floor int, imgs []image.Image, want []string) {
@@ -441,11 +462,7 @@ func TestCodesSeenSteeplyAreRead(t *testing.T) {
 
 func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, what string) {
 	rng := rand.New(rand.NewPCG(seed, 4))
-	r := NewReader()
-	read, n := 0, 0
-	var imgs []image.Image
-	var want []string
-	for i := 0; i < 40; i++ {
+	readGenerated(t, what, 40, floor, func(i int) (*image.Gray, string, string) {
 		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
 		switch i % 3 {
 		case 1:
@@ -466,14 +483,8 @@ func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, w
 			p := c[(j+k)%4]
 			quad[2*j], quad[2*j+1] = p[0], p[1]
 		}
-		n++
-		g := tiltedFrame(t, text, 640, 480, quad, 0)
-		imgs, want = append(imgs, g), append(want, text)
-		if readOne(t, r, g, text, i, fmt.Sprintf("far side %.2f of the near, %.0f px", far, side)) {
-			read++
-		}
-	}
-	atLeastRead(t, what, read, floor, imgs, want)
+		return tiltedFrame(t, text, 640, 480, quad, 0), text, fmt.Sprintf("far side %.2f of the near, %.0f px", far, side)
+	})
 }
 
 // A code whose quiet zone is cut off on one side, against a dark edge: a
@@ -484,19 +495,10 @@ func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, w
 // 35 with it, 36 with the still's narrower local-range window.
 func TestCodesAgainstADarkEdgeAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	r := NewReader()
-	read := 0
-	var imgs []image.Image
-	var want []string
-	for i := 0; i < 40; i++ {
+	readGenerated(t, "payment QR against a dark edge, one side's quiet zone cut off", 40, 36, func(i int) (*image.Gray, string, string) {
 		text := paymentText(rng, i)
-		g := bezelFrame(t, text, i%4, (rng.Float64()*2-1)*0.4)
-		imgs, want = append(imgs, g), append(want, text)
-		if readOne(t, r, g, text, i, fmt.Sprintf("no quiet zone on side %d", i%4)) {
-			read++
-		}
-	}
-	atLeastRead(t, "payment QR against a dark edge, one side's quiet zone cut off", read, 36, imgs, want)
+		return bezelFrame(t, text, i%4, (rng.Float64()*2-1)*0.4), text, fmt.Sprintf("no quiet zone on side %d", i%4)
+	})
 }
 
 // bezelFrame draws a code on a dark surround, turned by ang, with the
@@ -568,11 +570,7 @@ func bezelFrame(t *testing.T, text string, side int, ang float64) *image.Gray {
 // white. The local-range binarizer compares it with its own few modules.
 func TestCodesUnderAGlareSpotAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 8))
-	r := NewReader()
-	read, n := 0, 0
-	var imgs []image.Image
-	var want []string
-	for i := 0; i < 30; i++ {
+	readGenerated(t, "payment QR with a glare spot on a finder pattern", 30, 30, func(i int) (*image.Gray, string, string) {
 		text := paymentText(rng, i)
 		side := 200 + rng.Float64()*160
 		x0, y0 := 320-side/2+(rng.Float64()*2-1)*40, 240-side/2+(rng.Float64()*2-1)*30
@@ -589,13 +587,8 @@ func TestCodesUnderAGlareSpotAreRead(t *testing.T) {
 				*v = uint8(float64(*v)*(1-a) + 255*a)
 			}
 		}
-		n++
-		imgs, want = append(imgs, g), append(want, text)
-		if readOne(t, r, g, text, i, fmt.Sprintf("spot %.2f over %.0f px on a %.0f px code", peak, rad, side)) {
-			read++
-		}
-	}
-	allRead(t, "payment QR with a glare spot on a finder pattern", read, imgs, want)
+		return g, text, fmt.Sprintf("spot %.2f over %.0f px on a %.0f px code", peak, rad, side)
+	})
 }
 
 // smallFrame draws a code at px pixels a module, turned by angle degrees,
@@ -693,21 +686,11 @@ func TestSmoothedIsTheThreeByThreeMean(t *testing.T) {
 // it, 7 of 30).
 func TestNoisyCodesAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 13))
-	r := NewReader()
-	read, n := 0, 0
-	var imgs []image.Image
-	var want []string
-	for i := 0; i < 30; i++ {
+	readGenerated(t, "payment QR, 4-6 px a module, noise σ 35", 30, 30, func(i int) (*image.Gray, string, string) {
 		text := paymentText(rng, i)
 		g := smallFrame(t, text, 4+2*rng.Float64(), (rng.Float64()*2-1)*20, rng)
-		g = noisy(g, 35, rng)
-		imgs, want = append(imgs, g), append(want, text)
-		n++
-		if readOne(t, r, g, text, i, "noise σ 35") {
-			read++
-		}
-	}
-	allRead(t, "payment QR, 4-6 px a module, noise σ 35", read, imgs, want)
+		return noisy(g, 35, rng), text, "noise σ 35"
+	})
 }
 
 // noise reads a frame's sensor noise: about σ·0.95 on a flat grey frame,
@@ -758,11 +741,7 @@ func TestSubImageFrameReads(t *testing.T) {
 // (alongBars) and reads again; none of these read before that.
 func TestNoisyBarcodesAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 7))
-	r := NewReader()
-	read := 0
-	var imgs []image.Image
-	var want []string
-	for i := 0; i < 12; i++ {
+	imgs, want := readGenerated(t, "payment Code128 with sensor noise σ 25", 12, 12, func(i int) (*image.Gray, string, string) {
 		text := fmt.Sprintf("2818%020d", rng.IntN(1e15))
 		code, err := Encode(text, Code128, 620)
 		if err != nil {
@@ -778,13 +757,8 @@ func TestNoisyBarcodesAreRead(t *testing.T) {
 				g.Pix[(y0+y)*g.Stride+x0+x] = uint8(40 + int(code.Pix[y*code.Stride+x])*170/255)
 			}
 		}
-		g = noisy(g, 25, rng)
-		imgs, want = append(imgs, g), append(want, text)
-		if readOne(t, r, g, text, i, "noise σ 25") {
-			read++
-		}
-	}
-	allRead(t, "payment Code128 with sensor noise σ 25", read, imgs, want)
+		return noisy(g, 25, rng), text, "noise σ 25"
+	})
 
 	// On a camera stream, within eight frames of each (the noise is
 	// measured on some frames and holds for the next ones).
