@@ -5,6 +5,7 @@ package codes
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"image/draw"
 	"math"
@@ -181,89 +182,169 @@ func (r *Reader) DecodeImage(img image.Image) (Result, error) {
 
 // Decode reads one grey frame. It returns ErrNotFound when nothing is read.
 func (r *Reader) Decode(g *image.Gray) (Result, error) {
-	// On a camera stream the two polarities take turns, frame by frame:
-	// each frame costs one pass, and a code of either kind is read within
-	// two frames (the next frame is the retry). A still gets both.
-	normal, dark := true, true
+	start := time.Now()
 	r.deadline, r.hardline = time.Time{}, time.Time{}
+	if r.Stream {
+		return r.decodeFrame(g, start)
+	}
+	return r.decodeStill(g, start)
+}
+
+// decodeFrame reads a camera frame. The two polarities take turns, frame
+// by frame: each frame costs one pass, and a code of either kind is read
+// within two frames (the next frame is the retry).
+func (r *Reader) decodeFrame(g *image.Gray, start time.Time) (Result, error) {
 	budget := r.Budget
-	if budget == 0 && r.Stream {
+	if budget == 0 {
 		budget = StreamBudget
 	}
 	if budget > 0 {
-		start := time.Now()
 		r.deadline = start.Add(budget)
 		r.hardline = start.Add(budget * 9 / 4)
 	}
-	if r.Stream {
-		r.turn = !r.turn
-		normal, dark = r.turn, !r.turn
+	r.turn = !r.turn
+	polarity := 0
+	if !r.turn {
+		polarity = 1
 	}
-	if normal {
-		r.polarity = 0
-		src, err := luminance(g)
-		if err != nil {
-			return Result{}, err
-		}
-		if res, ok := r.decodeOnce(g, src); ok {
-			return res, nil
-		}
+	p, err := r.newPass(g, polarity)
+	if err != nil {
+		return Result{}, err
 	}
-	if dark {
-		// Light on dark (a phone in dark mode): the frame inverted and
-		// binarized afresh. Flipping the black matrix is not the same: the
-		// binarizer takes flat areas for white, so the dark surround would
-		// merge with the finder patterns.
-		if r.inv == nil || r.inv.Rect != g.Rect {
-			r.inv = image.NewGray(g.Rect)
-		}
-		w := g.Rect.Dx()
-		for y := 0; y < g.Rect.Dy(); y++ {
-			row, out := g.Pix[y*g.Stride:y*g.Stride+w], r.inv.Pix[y*r.inv.Stride:y*r.inv.Stride+w]
-			// 255-v is v with its bits flipped: eight pixels at a time.
-			x := 0
-			for ; x+8 <= w; x += 8 {
-				binary.LittleEndian.PutUint64(out[x:x+8], ^binary.LittleEndian.Uint64(row[x:x+8]))
-			}
-			for ; x < w; x++ {
-				out[x] = ^row[x]
-			}
-		}
-		r.polarity = 1
-		isrc, err := luminance(r.inv)
-		if err != nil {
-			return Result{}, err
-		}
-		if res, ok := r.decodeOnce(r.inv, isrc); ok {
-			return res, nil
-		}
+	if res, ok := r.fast(p); ok {
+		return res, nil
+	}
+	if res, ok := r.retries(p); ok {
+		return res, nil
+	}
+	return Result{}, ErrNotFound
+}
+
+// decodeStill reads a still (codepay scan): both polarities, their fast
+// passes first (a dark-mode code is read as soon as an ordinary one),
+// then the retries, the polarity that showed more finder patterns first,
+// then the stretched low-contrast pass and the 1D codes' every-row scan,
+// while the still's budget lasts.
+func (r *Reader) decodeStill(g *image.Gray, start time.Time) (Result, error) {
+	normal, err := r.newPass(g, 0)
+	if err != nil {
+		return Result{}, err
+	}
+	if res, ok := r.fast(normal); ok {
+		return res, nil
+	}
+	// Light on dark (a phone in dark mode): the frame inverted and
+	// binarized afresh. Flipping the black matrix is not the same: the
+	// binarizer takes flat areas for white, so the dark surround would
+	// merge with the finder patterns.
+	dark, err := r.newPass(r.inverted(g), 1)
+	if err != nil {
+		return Result{}, err
+	}
+	if res, ok := r.fast(dark); ok {
+		return res, nil
+	}
+	if r.Budget > 0 {
+		r.deadline, r.hardline = start.Add(r.Budget), start.Add(r.Budget*9/4)
 	}
 	// A frame of low contrast (a phone screen photographed, a dim code),
 	// stretched to the full range: where a block's range is small the
-	// hybrid binarizer takes the code for a flat area. Only after the frame
-	// as it came gave nothing, so a frame that reads is read as before, and
-	// only on a still: on a camera stream the extra pass on empty frames
-	// (often of low contrast too) raised their p95 from 4 to 12 ms
-	// (BenchmarkFrameKinds/empty), which a frame's time cannot carry.
-	if r.Stream {
-		return Result{}, ErrNotFound
-	}
-	if s := r.stretched(g); s != g {
-		r.polarity = 0
-		if ssrc, err := luminance(s); err == nil {
-			// The fast pass and the sweep only, and the sweep for 20 ms at
-			// most: stretched noise on an empty scene looks like finder
-			// patterns, and all the retries on it took a 640x480 still
-			// from 31 to 153 ms at the median (BenchmarkDecodeSyntheticFrames).
-			r.stretchPass = true
-			res, ok := r.decodeOnce(s, ssrc)
-			r.stretchPass = false
-			if ok {
+	// hybrid binarizer takes the code for a flat area. After the frame as
+	// it came gave nothing, so a frame that reads is read as before.
+	stretched := r.stretched(g)
+	var sp *pass
+	if stretched != g {
+		if sp, err = r.newPass(stretched, 0); err == nil {
+			if res, ok := r.fast(sp); ok {
 				return res, nil
 			}
 		}
 	}
+	passes := []*pass{normal, dark}
+	if dark.finders > normal.finders {
+		passes[0], passes[1] = dark, normal
+	}
+	for _, p := range passes {
+		if r.late() {
+			return Result{}, ErrNotFound
+		}
+		if res, ok := r.retries(p); ok {
+			return res, nil
+		}
+	}
+	// The stretched frame's sweep only: stretched noise on an empty scene
+	// looks like finder patterns, and all the retries on it took a 640x480
+	// still from 31 to 153 ms at the median. Only on a still: on a camera
+	// stream the extra pass on empty frames (often of low contrast too)
+	// raised their p95 from 4 to 12 ms (BenchmarkFrameKinds/empty).
+	if sp != nil && !r.late() {
+		r.stretchPass = true
+		res, ok := r.retries(sp)
+		r.stretchPass = false
+		if ok {
+			return res, nil
+		}
+	}
+	// A still tries 1D codes as hard as ZXing's TRY_HARDER and zxing-cpp
+	// do: every row, and the image turned a quarter (a barcode held
+	// upright), which gozxing cannot do on our frames.
+	for _, p := range []*pass{normal, dark} {
+		if r.late() {
+			break
+		}
+		r.polarity = p.polarity
+		if res, ok := r.decode1DHarder(p.g, p.hybrid); ok {
+			return res, nil
+		}
+	}
 	return Result{}, ErrNotFound
+}
+
+// pass is one polarity of a frame, binarized, with what its fast pass saw.
+type pass struct {
+	g         *image.Gray
+	src       gozxing.LuminanceSource
+	hybrid    gozxing.Binarizer
+	polarity  int // 0 as it came, 1 inverted
+	finders   int
+	moduleSum float64
+	moduleN   int
+}
+
+func (r *Reader) newPass(g *image.Gray, polarity int) (*pass, error) {
+	if polarity == 1 && g != r.inv {
+		g = r.inverted(g)
+	}
+	src, err := luminance(g)
+	if err != nil {
+		return nil, err
+	}
+	return &pass{g: g, src: src, hybrid: newHybrid(src), polarity: polarity}, nil
+}
+
+// inverted returns g inverted, in a buffer reused from frame to frame.
+func (r *Reader) inverted(g *image.Gray) *image.Gray {
+	if r.inv == nil || r.inv.Rect != g.Rect {
+		r.inv = image.NewGray(g.Rect)
+	}
+	return invertInto(r.inv, g)
+}
+
+// invertInto writes g inverted into dst, which has g's bounds.
+func invertInto(dst, g *image.Gray) *image.Gray {
+	w := g.Rect.Dx()
+	for y := 0; y < g.Rect.Dy(); y++ {
+		row, out := g.Pix[y*g.Stride:y*g.Stride+w], dst.Pix[y*dst.Stride:y*dst.Stride+w]
+		// 255-v is v with its bits flipped: eight pixels at a time.
+		x := 0
+		for ; x+8 <= w; x += 8 {
+			binary.LittleEndian.PutUint64(out[x:x+8], ^binary.LittleEndian.Uint64(row[x:x+8]))
+		}
+		for ; x < w; x++ {
+			out[x] = ^row[x]
+		}
+	}
+	return dst
 }
 
 // stretched returns g with its grey levels stretched so that the darkest
@@ -313,45 +394,47 @@ func (r *Reader) stretched(g *image.Gray) *image.Gray {
 	return r.stretch
 }
 
-// decodeOnce reads one polarity of a frame: QR first, then the 1D codes.
-func (r *Reader) decodeOnce(g *image.Gray, src gozxing.LuminanceSource) (Result, bool) {
-	hybrid := newHybrid(src)
+// fast is a pass's fast pass: ZXing's QR reader on the hybrid binarizer,
+// then the 1D codes' rows.
+func (r *Reader) fast(p *pass) (Result, bool) {
+	r.polarity = p.polarity
 	if r.formats[QR] {
 		r.finders, r.moduleSum, r.moduleN = 0, 0, 0
-		if res, ok := r.tryQR(hybrid, r.qrHints); ok {
+		res, ok := r.tryQR(p.hybrid, r.qrHints)
+		p.finders, p.moduleSum, p.moduleN = r.finders, r.moduleSum, r.moduleN
+		if ok {
 			return res, true
 		}
 	}
 	// The 1D codes' fast pass before the QR retries: a barcode frame is
 	// read without them (they took a Code128 frame from about 1 to 3.5 ms
 	// one time in four on a camera stream).
-	if res, ok := r.decode1D(g, hybrid); ok {
+	if res, ok := r.decode1D(p.g, p.hybrid); ok {
 		return res, true
 	}
-	if !r.deadline.IsZero() && r.noisy && (r.formats[Code128] || r.formats[EAN13] || r.formats[ITF]) {
+	if r.Stream && r.noisy && (r.formats[Code128] || r.formats[EAN13] || r.formats[ITF]) {
 		// A camera in dim light: its noise, as last measured (it changes
 		// little from frame to frame), breaks a barcode's bars row by
 		// row. ZXing's rows again, on the frame averaged along the bars
 		// (as a still's, in decode1DHarder).
-		r.bars = alongBars(g, 2, r.bars)
+		r.bars = alongBars(p.g, 2, r.bars)
 		if src, err := luminance(r.bars); err == nil {
-			if res, ok := r.decode1D(g, newHybrid(src)); ok {
+			if res, ok := r.decode1D(p.g, newHybrid(src)); ok {
 				return res, true
 			}
 		}
 	}
-	if r.formats[QR] {
-		if res, ok := r.retryQR(g, src, hybrid); ok {
-			return res, true
-		}
-	}
-	if r.deadline.IsZero() && !r.stretchPass {
-		// A still tries 1D codes as hard as ZXing's TRY_HARDER and
-		// zxing-cpp do: every row, and the image turned a quarter (a
-		// barcode held upright), which gozxing cannot do on our frames.
-		return r.decode1DHarder(g, hybrid)
-	}
 	return Result{}, false
+}
+
+// retries are a pass's QR retries, chosen by what its fast pass saw.
+func (r *Reader) retries(p *pass) (Result, bool) {
+	if !r.formats[QR] {
+		return Result{}, false
+	}
+	r.polarity = p.polarity
+	r.finders, r.moduleSum, r.moduleN = p.finders, p.moduleSum, p.moduleN
+	return r.retryQR(p.g, p.src, p.hybrid)
 }
 
 // decode1D is the 1D codes' fast pass: ZXing's 15 rows, both ways.
@@ -511,6 +594,11 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 	texts := map[string]*seen{}
 	var row *gozxing.BitArray
 	for _, y := range rows {
+		if r.cut() {
+			// Past the still's hard line: a scan cut short could miss the
+			// row that reads another text, so it reads nothing.
+			return Result{}, false
+		}
 		var err error
 		if row, err = bin.GetBlackRow(y, row); err != nil {
 			continue
@@ -574,8 +662,10 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 		if r.finders < 3 {
 			return Result{}, false
 		}
-		r.hardline = time.Now().Add(20 * time.Millisecond)
-		defer func() { r.hardline = time.Time{} }()
+		if r.hardline.IsZero() { // unbounded: 20 ms for the sweep
+			r.hardline = time.Now().Add(20 * time.Millisecond)
+			defer func() { r.hardline = time.Time{} }()
+		}
 		if bm, err := hybrid.GetBlackMatrix(); err == nil {
 			if s, ok := sweepQR(bm, r.qrDec, r.hard, r.cut); ok && readable(validUTF8(s)) {
 				return Result{Text: validUTF8(s), Format: QR}, true
@@ -583,7 +673,7 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 		}
 		return Result{}, false
 	}
-	if r.finders == 0 && !r.deadline.IsZero() {
+	if r.finders == 0 && r.Stream {
 		r.quiet[r.polarity]++
 		if r.quiet[r.polarity]%4 != 0 {
 			return Result{}, false // see below
@@ -591,6 +681,16 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 	}
 	r.lm, r.lr, r.cands = nil, nil, nil
 	st := r.stages(g, src, hybrid)
+	if !r.Stream {
+		r.noisy = noise(g) >= noisyFrame
+		order := stillOrder[min(r.finders, 3)]
+		if r.noisy {
+			// Smoothing first on a noisy frame: the others see the noise's
+			// own runs as finder patterns and try their triples.
+			order = append([]string{"smooth"}, order...)
+		}
+		return r.retryStill(st, order)
+	}
 	stages := st.all
 	switch r.finders {
 	case 0:
@@ -649,6 +749,7 @@ func (r *Reader) cut() bool { return !r.hardline.IsZero() && time.Now().After(r.
 // that the fast pass's finder count picks.
 type stageSet struct {
 	all, twoFinders                       []func() (Result, bool)
+	named                                 map[string]func() (Result, bool) // a still's, by name
 	slant, zoom, lmSlant, lrSlant, smooth func() (Result, bool)
 }
 
@@ -683,7 +784,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		if r.lr == nil {
 			// A window three modules wide, of the finder patterns seen;
 			// on a camera frame on a half-size image (binarize.go).
-			r.lr = newLocalRange(src, int(math.Round(1.5*r.moduleSize())), !r.deadline.IsZero(), r.lrBuf)
+			r.lr = newLocalRange(src, int(math.Round(1.5*r.moduleSize())), r.Stream, r.lrBuf)
 			r.lr.GetBlackMatrix()
 			r.lrBuf = r.lr.buf
 		}
@@ -716,7 +817,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	// Sensor noise: the fast pass and the slant stage on the frame
 	// smoothed (qrsweep.go).
 	st.smooth = func() (Result, bool) {
-		if !r.deadline.IsZero() && !r.noisy {
+		if r.Stream && !r.noisy {
 			// A camera frame smoothed only when it is noisy: on a clean
 			// empty frame the pass cost 2.5 ms one time in four, and
 			// empty frames' p95 went from 2.9 to 6.4 ms.
@@ -738,7 +839,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	// A glare spot: the local-range binarizer (binarize.go).
 	lrTry := func() (Result, bool) { return r.tryQR(lr(), r.hard) }
 	st.lrSlant = func() (Result, bool) {
-		if res, ok := onMatrix(lr, slant)(); ok || !r.deadline.IsZero() {
+		if res, ok := onMatrix(lr, slant)(); ok || r.Stream {
 			return res, ok
 		}
 		// A still, again with a window two modules wide: the module size
@@ -749,32 +850,38 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		return onMatrix(func() gozxing.Binarizer { return narrow }, slant)()
 	}
 	st.twoFinders = []func() (Result, bool){lmTry, onMatrix(lm, sweep), st.lmSlant, lrTry, onMatrix(lr, sweep), st.lrSlant}
+	global := func() (Result, bool) { return r.tryQR(gozxing.NewGlobalHistgramBinarizer(src), r.hard) }
+	// An upright code on a clean background (a screenshot, a generated
+	// image): read the grid straight off its bounding box. It fails fast
+	// on photos, and it rescues the rare clean code where a run of data
+	// modules passes for a finder pattern.
+	pure := func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) }
 	stages := append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
-	stages = append(stages,
-		func() (Result, bool) { return r.tryQR(gozxing.NewGlobalHistgramBinarizer(src), r.hard) },
-		// An upright code on a clean background (a screenshot, a generated
-		// image): read the grid straight off its bounding box. It fails fast
-		// on photos, and it rescues the rare clean code where a run of data
-		// modules passes for a finder pattern.
-		func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) },
-	)
-	if !r.deadline.IsZero() {
+	stages = append(stages, global, pure)
+	if r.Stream {
 		st.all = stages
 		return st
 	}
-	stages = append(stages, func() (Result, bool) {
+	st.named = map[string]func() (Result, bool){
+		"sweep": onMatrix(hyb, sweep), "slant": st.slant, "zoom": st.zoom,
+		"lm": lmTry, "lm sweep": onMatrix(lm, sweep), "lm slant": st.lmSlant,
+		"lr": lrTry, "lr sweep": onMatrix(lr, sweep), "lr slant": st.lrSlant,
+		"global": global, "pure": pure, "smooth": st.smooth,
+	}
+	st.named["sharpen"] = func() (Result, bool) {
 		r.sharp = sharpened(g, r.sharp)
 		if ssrc, err := luminance(r.sharp); err == nil {
 			return r.tryQR(newHybrid(ssrc), r.hard)
 		}
 		return Result{}, false
-	})
+	}
+	stages = append(stages, st.named["sharpen"])
 	for _, k := range []int{2, 3} {
 		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
 			break // only small images: a 640x480 frame's code is big enough
 		}
 		k := k
-		stages = append(stages, func() (Result, bool) {
+		st.named[fmt.Sprintf("up%d", k)] = func() (Result, bool) {
 			// Enlarge first, then sharpen: the edges are steepened at the
 			// resolution the binarizer sees.
 			up := sharpened(upscaled(g, k), nil)
@@ -791,7 +898,8 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 				}
 			}
 			return Result{}, false
-		})
+		}
+		stages = append(stages, st.named[fmt.Sprintf("up%d", k)])
 	}
 	st.all = stages
 	return st
@@ -804,9 +912,40 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 // pass alone spent the budget: on a slow machine (a small board, the race
 // detector) a code that needs a retry must still be read within a few
 // frames.
+// stillOrder is a still's retry stages by the finder patterns its fast
+// pass saw (none, one, two, more), in the order that read most of the
+// tuning half's views per millisecond (docs/reader.md): a still has a
+// frame's time, and the first stages are the ones it gets.
+var stillOrder = [4][]string{
+	{"zoom", "slant", "smooth"},
+	{"slant", "zoom", "lm slant", "lr slant", "smooth"},
+	{"lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "slant", "smooth"},
+	{"sweep", "slant", "zoom", "lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "global", "pure", "sharpen", "up2", "up3", "smooth"},
+}
+
+// retryStill runs a still's stages by name, in order, while its budget
+// lasts; the first always runs.
+func (r *Reader) retryStill(st stageSet, order []string) (Result, bool) {
+	done := map[string]bool{}
+	for i, name := range order {
+		run := st.named[name]
+		if run == nil || done[name] {
+			continue
+		}
+		done[name] = true
+		if i > 0 && r.late() {
+			break
+		}
+		if res, ok := run(); ok {
+			return res, true
+		}
+	}
+	return Result{}, false
+}
+
 func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
 	first := 0
-	if !r.deadline.IsZero() {
+	if r.Stream {
 		first = r.nextStage[r.polarity][min(r.finders, 3)] % len(stages)
 		if r.late() {
 			r.hardline = time.Time{}
@@ -815,7 +954,9 @@ func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
 	for i := 0; i < len(stages); i++ {
 		n := (first + i) % len(stages)
 		if i > 0 && r.late() {
-			r.nextStage[r.polarity][min(r.finders, 3)] = n
+			if r.Stream {
+				r.nextStage[r.polarity][min(r.finders, 3)] = n
+			}
 			return Result{}, false
 		}
 		if res, ok := stages[n](); ok {
