@@ -66,6 +66,7 @@ type Reader struct {
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
 	lrBuf   []uint8     // the local-range binarizer's scratch
+	runs    []int       // a 1D row's runs (code128.go)
 	// Stream says the frames come from a camera: dark-on-light and
 	// light-on-dark codes are looked for on alternate frames (turn).
 	Stream bool
@@ -606,6 +607,12 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
 				row.Reverse()
+			}
+			if f == Code128 {
+				var ok bool
+				if r.runs, ok = hasCode128Start(row, r.runs); !ok {
+					continue // DecodeRow would fail at once (code128.go)
+				}
 			}
 			res, err := dec.DecodeRow(y, row, r.oneD)
 			if err != nil || res == nil || Format(res.GetBarcodeFormat().String()) != f {
