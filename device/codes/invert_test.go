@@ -138,3 +138,53 @@ func TestSlowMachineStillReadsCodesThatNeedRetries(t *testing.T) {
 		t.Fatal("no frame checked")
 	}
 }
+
+// While one polarity's frames show a code's three finder patterns, the
+// other polarity's frames skip the search for a distant code (the tail of
+// a camera's frames with a code); once that code is gone the search is
+// back: a distant dark-mode wallet code, held up after an ordinary code
+// was read, is read within sixteen frames (eight of its polarity, as
+// TestSmallCodesAt2PxAModuleAreRead's within eight).
+func TestDistantCodeAfterACodeOfTheOtherPolarity(t *testing.T) {
+	frames, want := synthSet(t, 640, 480)
+	rng := rand.New(rand.NewPCG(8, 13))
+	read, checked := 0, 0
+	for i, f := range frames {
+		if want[i] == "" {
+			continue
+		}
+		r := NewReader()
+		r.Stream = true
+		for range 4 {
+			r.Decode(f) // an ordinary code in view
+		}
+		if r.seen[0] < 3 {
+			continue // its patterns not seen: not this test's business
+		}
+		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
+		small := inverted(smallFrame(t, text, 2, 0, rng))
+		within := func(r *Reader) bool {
+			for n := 0; n < 16; n++ {
+				if res, err := r.Decode(small); err == nil && res.Text == text {
+					return true
+				}
+			}
+			return false
+		}
+		fresh := NewReader()
+		fresh.Stream = true
+		if !within(fresh) {
+			continue // not read on a stream from the start either
+		}
+		checked++
+		if within(r) {
+			read++
+		} else {
+			t.Errorf("frame %d: a dark-mode wallet code at 2 px a module after it: not read within sixteen frames", i)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no frame checked")
+	}
+	t.Logf("%d of %d read", read, checked)
+}

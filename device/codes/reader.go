@@ -90,6 +90,7 @@ type Reader struct {
 	nextStage [2][4]int
 	polarity  int    // 0 as it came, 1 inverted
 	quiet     [2]int // frames of each polarity in which ZXing saw no finder pattern
+	seen      [2]int // the finder patterns ZXing saw in each polarity's last frame
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
 	finders int
@@ -403,6 +404,7 @@ func (r *Reader) fast(p *pass) (Result, bool) {
 		r.finders, r.moduleSum, r.moduleN = 0, 0, 0
 		res, ok := r.tryQR(p.hybrid, r.qrHints)
 		p.finders, p.moduleSum, p.moduleN = r.finders, r.moduleSum, r.moduleN
+		r.seen[p.polarity] = p.finders
 		if ok {
 			return res, true
 		}
@@ -681,6 +683,13 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 		return Result{}, false
 	}
 	if r.finders == 0 && r.Stream {
+		if r.seen[1-r.polarity] >= 3 {
+			// The other polarity's last frame saw a code's three finder
+			// patterns: the code in view is of that kind, and a search
+			// here for a distant code of this one was the tail of frames
+			// with a code (BenchmarkFrameKinds/code, p99).
+			return Result{}, false
+		}
 		r.quiet[r.polarity]++
 		if r.quiet[r.polarity]%4 != 0 {
 			return Result{}, false // see below
