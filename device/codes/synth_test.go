@@ -624,8 +624,8 @@ func smallFrame(tb testing.TB, text string, px, angle float64, rng *rand.Rand) *
 // from one pixel a module (so each module is soft, as a distant camera
 // sees it). A camera reads it within eight frames of the same picture
 // (the polarities take turns, and a frame where ZXing sees no finder
-// pattern looks closer one time in four); a still at once. zxing-cpp is
-// set beside it under make bench.
+// pattern looks closer one time in four); a still at once. The same in
+// dark mode. zxing-cpp is set beside it under make bench.
 func TestSmallCodesAt2PxAModuleAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 21))
 	still, stream := NewReader(), NewReader()
@@ -649,6 +649,28 @@ func TestSmallCodesAt2PxAModuleAreRead(t *testing.T) {
 	}
 	allRead(t, "wallet QR (21x21) at 2 px a module, 640x480, as a still", readStill, imgs, want)
 	allRead(t, "wallet QR (21x21) at 2 px a module, 640x480, camera stream (8 frames)", readStream, imgs, want)
+
+	// The same codes on a phone in dark mode: light modules on dark. A
+	// stream looks for them on every other frame, so within sixteen.
+	darkStill, darkStream := 0, 0
+	var dark []image.Image
+	for i, img := range imgs {
+		g := inverted(img.(*image.Gray))
+		dark = append(dark, g)
+		if readOne(t, still, g, want[i], i, "dark mode, as a still") {
+			darkStill++
+		}
+		s := NewReader()
+		s.Stream = true
+		for range 16 {
+			if res, err := s.Decode(g); err == nil && res.Text == want[i] {
+				darkStream++
+				break
+			}
+		}
+	}
+	allRead(t, "wallet QR (21x21) at 2 px a module in dark mode, 640x480, as a still", darkStill, dark, want)
+	allRead(t, "wallet QR (21x21) at 2 px a module in dark mode, 640x480, camera stream (16 frames)", darkStream, dark, want)
 }
 
 // smoothed is the 3x3 mean, edges clamped.
