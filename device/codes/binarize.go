@@ -1,6 +1,8 @@
 package codes
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 )
 
@@ -217,7 +219,9 @@ func runMin(row, pre, suf []uint8, half int) {
 	}
 }
 
-// colMin is runMin down the columns of a w×h plane, a row at a time.
+// colMin is runMin down the columns of a w×h plane, a row at a time,
+// eight columns at once (minBytes): a third of a still's local-range
+// binarization was these three passes byte by byte.
 func colMin(plane, pre, suf []uint8, w, h, half int) {
 	k := 2*half + 1
 	at := func(b []uint8, y int) []uint8 { return b[y*w : (y+1)*w] }
@@ -225,23 +229,34 @@ func colMin(plane, pre, suf []uint8, w, h, half int) {
 		end := min(start+k, h)
 		copy(at(pre, start), at(plane, start))
 		for y := start + 1; y < end; y++ {
-			p, q, r := at(pre, y), at(pre, y-1), at(plane, y)
-			for x := range p {
-				p[x] = uint8(min(int(q[x]), int(r[x])))
-			}
+			minRows(at(pre, y), at(pre, y-1), at(plane, y))
 		}
 		copy(at(suf, end-1), at(plane, end-1))
 		for y := end - 2; y >= start; y-- {
-			s, q, r := at(suf, y), at(suf, y+1), at(plane, y)
-			for x := range s {
-				s[x] = uint8(min(int(q[x]), int(r[x])))
-			}
+			minRows(at(suf, y), at(suf, y+1), at(plane, y))
 		}
 	}
 	for y := 0; y < h; y++ {
-		sa, pb, o := at(suf, max(0, y-half)), at(pre, min(h-1, y+half)), at(plane, y)
-		for x := range o {
-			o[x] = uint8(min(int(sa[x]), int(pb[x])))
-		}
+		minRows(at(plane, y), at(suf, max(0, y-half)), at(pre, min(h-1, y+half)))
 	}
+}
+
+// minRows sets out to the smaller of a and b, element by element; out may
+// be a or b.
+func minRows(out, a, b []uint8) {
+	x := 0
+	for ; x+8 <= len(out); x += 8 {
+		binary.LittleEndian.PutUint64(out[x:], minBytes(binary.LittleEndian.Uint64(a[x:]), binary.LittleEndian.Uint64(b[x:])))
+	}
+	for ; x < len(out); x++ {
+		out[x] = min(a[x], b[x])
+	}
+}
+
+// minBytes is the smaller of a's and b's byte in each of the eight lanes,
+// unsigned: b where a's is at least b's (atLeast's high bit spread to the
+// lane's eight), a elsewhere.
+func minBytes(a, b uint64) uint64 {
+	mask := (atLeast(a, b) >> 7) * 0xff
+	return b&mask | a&^mask
 }
