@@ -104,3 +104,67 @@ func TestAtLeastEveryPairEveryLane(t *testing.T) {
 		}
 	}
 }
+
+// The hybrid binarizer's rows (1D codes) are ZXing's global-histogram
+// rows, bit for bit: on every row of every photo as it is, inverted and
+// turned, of flat, low-contrast and noisy images of odd sizes down to one
+// pixel, into a new row and into a reused longer one; and where ZXing's
+// finds too little contrast, so does it, with the same kind of error.
+func TestBlackRowIsZXings(t *testing.T) {
+	var imgs []*image.Gray
+	for _, set := range []string{"qrcode-1", "qrcode-5", "code128-1", "ean13-1", "falsepositives-2"} {
+		g, _ := loadSet(t, set)
+		imgs = append(imgs, g...)
+	}
+	rng := rand.New(rand.NewPCG(2, 9))
+	for i := 0; i < 60; i++ {
+		g := image.NewGray(image.Rect(0, 0, 1+rng.IntN(90), 1+rng.IntN(12)))
+		lo, span := rng.IntN(200), 1+rng.IntN(120)
+		for j := range g.Pix {
+			g.Pix[j] = uint8(min(lo+rng.IntN(span), 255))
+		}
+		imgs = append(imgs, g)
+	}
+	rows, refused := 0, 0
+	reused := gozxing.NewBitArray(2000)
+	for _, g0 := range imgs {
+		for _, g := range []*image.Gray{g0, inverted(g0), turned(g0)} {
+			src, err := luminance(g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ours, theirs := newHybrid(src), gozxing.NewGlobalHistgramBinarizer(src)
+			for y := 0; y < g.Rect.Dy(); y++ {
+				want, werr := theirs.GetBlackRow(y, nil)
+				for _, into := range []*gozxing.BitArray{nil, reused} {
+					got, gerr := ours.GetBlackRow(y, into)
+					if (gerr == nil) != (werr == nil) {
+						t.Fatalf("%dx%d row %d: error %v, ZXing's %v", g.Rect.Dx(), g.Rect.Dy(), y, gerr, werr)
+					}
+					if werr != nil {
+						if _, ok := gerr.(gozxing.NotFoundException); !ok {
+							t.Fatalf("row %d: error %T, not ZXing's NotFoundException", y, gerr)
+						}
+						continue
+					}
+					for x := 0; x < got.GetSize(); x++ {
+						if x < want.GetSize() && got.Get(x) != want.Get(x) || x >= want.GetSize() && got.Get(x) {
+							t.Fatalf("%dx%d row %d: bit %d %v, ZXing's %v", g.Rect.Dx(), g.Rect.Dy(), y, x, got.Get(x), x < want.GetSize() && want.Get(x))
+						}
+					}
+					if into != nil {
+						reused = got
+					}
+				}
+				if werr != nil {
+					refused++
+				}
+				rows++
+			}
+		}
+	}
+	t.Logf("%d rows, %d with too little contrast", rows, refused)
+	if refused == 0 {
+		t.Fatal("no row of too little contrast tested")
+	}
+}
