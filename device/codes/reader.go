@@ -769,9 +769,10 @@ type stageSet struct {
 	slant, zoom, lmSlant, lrSlant, smooth func() (Result, bool)
 }
 
-// stages are the retries, in order, split so that each is short: a camera
-// frame starts them only while its budget lasts. Sharpening and enlarging
-// are for stills: each costs a full binarization of a new image.
+// stages are the retries, split so that each is short: a camera frame's
+// in order (all), which it starts only while its budget lasts; a still's
+// by name (named, in stillOrder), with sharpening and enlarging, which
+// cost a full binarization of a new image each.
 func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxing.Binarizer) stageSet {
 	text := func(s string) Result { return Result{Text: validUTF8(s), Format: QR} }
 	clean := func(s string) bool { return readable(validUTF8(s)) }
@@ -872,10 +873,9 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 	// on photos, and it rescues the rare clean code where a run of data
 	// modules passes for a finder pattern.
 	pure := func() (Result, bool) { return r.try(r.qr, hybrid, r.pure) }
-	stages := append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
-	stages = append(stages, global, pure)
 	if r.Stream {
-		st.all = stages
+		st.all = append([]func() (Result, bool){onMatrix(hyb, sweep), st.slant, st.zoom}, st.twoFinders...)
+		st.all = append(st.all, global, pure)
 		return st
 	}
 	st.named = map[string]func() (Result, bool){
@@ -891,7 +891,6 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		}
 		return Result{}, false
 	}
-	stages = append(stages, st.named["sharpen"])
 	for _, k := range []int{2, 3} {
 		if g.Rect.Dx()*k > 1000 || g.Rect.Dy()*k > 1000 {
 			break // only small images: a 640x480 frame's code is big enough
@@ -915,23 +914,14 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 			}
 			return Result{}, false
 		}
-		stages = append(stages, st.named[fmt.Sprintf("up%d", k)])
 	}
-	st.all = stages
 	return st
 }
 
-// retry runs retry stages until one reads. A still runs every stage in
-// order. A camera frame starts them while its budget lasts, beginning
-// where the last frame of its polarity stopped, and stops a stage under
-// way at the hard line; but it always runs one stage whole when the fast
-// pass alone spent the budget: on a slow machine (a small board, the race
-// detector) a code that needs a retry must still be read within a few
-// frames.
 // stillOrder is a still's retry stages by the finder patterns its fast
-// pass saw (none, one, two, more), in the order that read most of the
-// tuning half's views per millisecond (docs/reader.md): a still has a
-// frame's time, and the first stages are the ones it gets.
+// pass saw (none, one, two, more): the camera frame's lists (retryQR),
+// with the stages only a still can afford, and smoothing last (first on a
+// noisy frame). A still runs them all unless Budget is set.
 var stillOrder = [4][]string{
 	{"zoom", "slant", "smooth"},
 	{"slant", "zoom", "lm slant", "lr slant", "smooth"},
@@ -939,8 +929,8 @@ var stillOrder = [4][]string{
 	{"sweep", "slant", "zoom", "lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "global", "pure", "sharpen", "up2", "up3", "smooth"},
 }
 
-// retryStill runs a still's stages by name, in order, while its budget
-// lasts; the first always runs.
+// retryStill runs a still's stages by name, in order, until one reads
+// (while Budget lasts, where it is set; the first always runs).
 func (r *Reader) retryStill(st stageSet, order []string) (Result, bool) {
 	done := map[string]bool{}
 	for i, name := range order {
@@ -959,20 +949,22 @@ func (r *Reader) retryStill(st stageSet, order []string) (Result, bool) {
 	return Result{}, false
 }
 
+// retry runs a camera frame's retry stages until one reads. It starts
+// them while the frame's budget lasts, beginning
+// where the last frame of its polarity stopped, and stops a stage under
+// way at the hard line; but it always runs one stage whole when the fast
+// pass alone spent the budget: on a slow machine (a small board, the race
+// detector) a code that needs a retry must still be read within a few
+// frames.
 func (r *Reader) retry(stages []func() (Result, bool)) (Result, bool) {
-	first := 0
-	if r.Stream {
-		first = r.nextStage[r.polarity][min(r.finders, 3)] % len(stages)
-		if r.late() {
-			r.hardline = time.Time{}
-		}
+	first := r.nextStage[r.polarity][min(r.finders, 3)] % len(stages)
+	if r.late() {
+		r.hardline = time.Time{}
 	}
 	for i := 0; i < len(stages); i++ {
 		n := (first + i) % len(stages)
 		if i > 0 && r.late() {
-			if r.Stream {
-				r.nextStage[r.polarity][min(r.finders, 3)] = n
-			}
+			r.nextStage[r.polarity][min(r.finders, 3)] = n
 			return Result{}, false
 		}
 		if res, ok := stages[n](); ok {
