@@ -441,53 +441,50 @@ func (r *Reader) retries(p *pass) (Result, bool) {
 }
 
 // decode1D is the 1D codes' fast pass: ZXing's 15 rows, both ways.
+// Code128's checksum over every character makes one row enough. EAN-13
+// and ITF need their text on two of those rows (scan1D): ITF has no
+// check digit, and a row across a turned barcode's bars reads a shorter
+// one (at 15°, 6 of the 14 real ITF photos read wrong so); EAN-13's one
+// check digit passes one misread in ten, and one row alone gave a wrong
+// number on generated labels compressed or seen at an angle, which two
+// rows h/32 apart did not (docs/reader.md).
 func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
-	for _, one := range []struct {
-		f  Format
-		rd gozxing.Reader
-	}{{Code128, r.c128}, {EAN13, r.ean}} {
-		if !r.formats[one.f] {
-			continue
-		}
-		if res, ok := r.try(one.rd, hybrid, r.oneD); ok && Format(res.Format) == one.f {
+	if r.formats[Code128] {
+		if res, ok := r.try(r.c128, hybrid, r.oneD); ok && Format(res.Format) == Code128 {
 			return res, true
 		}
 	}
-	if r.formats[ITF] {
-		// ZXing's 15 rows, but two must give the same text and none
-		// another: ITF has no check digit, and a row across a turned
-		// barcode's bars reads a shorter one (at 15°, 6 of the 14 real
-		// ITF photos read wrong so).
-		h := g.Rect.Dy()
-		step, mid := max(1, h>>5), h/2
-		var rows []int
-		for k := 0; k < 15; k++ {
-			off := (k + 1) / 2 * step
-			if k%2 == 1 {
-				off = -off
-			}
-			if y := mid + off; y >= 0 && y < h {
-				rows = append(rows, y)
+	var rows []int
+	for _, one := range []struct {
+		f   Format
+		dec oned.RowDecoder
+	}{{EAN13, r.ean.(oned.RowDecoder)}, {ITF, r.itf.(oned.RowDecoder)}} {
+		if !r.formats[one.f] {
+			continue
+		}
+		if rows == nil {
+			h := g.Rect.Dy()
+			step, mid := max(1, h>>5), h/2
+			for k := 0; k < 15; k++ {
+				off := (k + 1) / 2 * step
+				if k%2 == 1 {
+					off = -off
+				}
+				if y := mid + off; y >= 0 && y < h {
+					rows = append(rows, y)
+				}
 			}
 		}
-		if dec, ok := r.itf.(oned.RowDecoder); ok {
-			if res, ok := r.scan1D(dec, ITF, 2, false, hybrid, rows); ok {
-				return res, true
-			}
+		if res, ok := r.scan1D(one.dec, one.f, 2, false, hybrid, rows); ok {
+			return res, true
 		}
 	}
 	return Result{}, false
 }
 
 // decode1DHarder reads 1D codes from every row of a still, as it is and
-// turned a quarter. Code128's checksum over every character makes one row
-// enough. EAN-13 and ITF need the same text on two rows or more, spread
-// over an eighth of its width, and no other text on any row of that scan
-// (scan1D): a real EAN-13 photo (ean13-1/35, a barcode on its side) gives
-// a wrong number with a valid check digit on as many rows as the right
-// one, and ITF has no check digit at all. The rows of ZXing's own pass
-// above keep its rules for Code128 and EAN-13, so what read before reads
-// the same.
+// turned a quarter: Code128 on one row, EAN-13 and ITF by the rows' vote
+// (scan1D).
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	if res, ok := r.scan1DAll(g, hybrid, nil); ok {
 		return res, true
@@ -519,16 +516,13 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 	var turnedBin gozxing.Binarizer
 	for _, one := range []struct {
 		f    Format
-		rd   gozxing.Reader
+		dec  oned.RowDecoder
 		need int
-	}{{Code128, r.c128, 1}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
+	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean.(oned.RowDecoder), 2}, {ITF, r.itf.(oned.RowDecoder), 2}} {
 		if !r.formats[one.f] {
 			continue
 		}
-		dec, ok := one.rd.(oned.RowDecoder)
-		if !ok {
-			continue
-		}
+		dec := one.dec
 		if res, ok := r.scan1D(dec, one.f, one.need, true, hybrid, every(g.Rect.Dy())); ok {
 			return res, true
 		}
@@ -583,12 +577,14 @@ func alongBars(g *image.Gray, half int, dst *image.Gray) *image.Gray {
 
 // scan1D reads one format on rows of a binarized frame, each row both
 // ways. With need 1 the first text read wins. Otherwise every row is
-// read, and a text wins when it was read on need rows and no row read
-// another; with across, those rows must also spread over an eighth of the
-// barcode's width: a barcode's bars are taller than that, while a row
-// that crosses a turned barcode's bars diagonally and leaves by their
-// ends reads a shorter one (ITF has no check digit) only near where it
-// leaves by the same bar.
+// read, and the text read on the most rows wins when it was read on need
+// rows or more and on three times as many as any other. With across, its
+// rows must also spread over an eighth of the barcode's width, or number
+// five or more: a barcode's bars are taller than that, while a row that
+// crosses a turned barcode's bars diagonally and leaves by their ends
+// reads a shorter one (ITF has no check digit) only near where it leaves
+// by the same bar. Five rows in a narrower band are a barcode read only
+// where glare or blur leave it readable (docs/reader.md).
 func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bin gozxing.Binarizer, rows []int) (Result, bool) {
 	type seen struct {
 		n, top, bottom int
@@ -639,15 +635,28 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			break // the other way reads the same row
 		}
 	}
-	if len(texts) != 1 {
-		return Result{}, false
-	}
+	// The rows' vote. A real EAN-13 photo (ean13-1/35, a barcode on its
+	// side) reads a wrong number with a valid check digit on 2 to 4 rows
+	// and the right one on 3 to 8; a row that leaves a turned ITF by its
+	// bars' ends reads a shorter number on a row or two, beside the
+	// right one on dozens.
+	var best string
+	var most, other int
 	for text, s := range texts {
-		if s.n >= need && (!across || float64(s.bottom-s.top) >= s.width/8) {
-			return Result{Text: text, Format: f}, true
+		if s.n > most {
+			best, other, most = text, most, s.n
+		} else {
+			other = max(other, s.n)
 		}
 	}
-	return Result{}, false
+	s := texts[best]
+	if s == nil || s.n < need || s.n < 3*other {
+		return Result{}, false
+	}
+	if across && float64(s.bottom-s.top) < s.width/8 && s.n < 5 {
+		return Result{}, false
+	}
+	return Result{Text: best, Format: f}, true
 }
 
 // turned is g turned a quarter clockwise.
