@@ -21,20 +21,8 @@ var code128Starts = [3][]int{{2, 1, 1, 4, 1, 2}, {2, 1, 1, 2, 1, 4}, {2, 1, 1, 2
 // DecodeRow cannot read, so skipping it changes no result
 // (TestCode128StartIsGozxings).
 func hasCode128Start(row *gozxing.BitArray, runs []int) ([]int, bool) {
-	width := row.GetSize()
-	runs = runs[:0]
-	x := row.GetNextSet(0)
-	first := x
-	for black := true; x < width; black = !black {
-		var next int
-		if black {
-			next = row.GetNextUnset(x)
-		} else {
-			next = row.GetNextSet(x)
-		}
-		runs = append(runs, next-x)
-		x = next
-	}
+	first := row.GetNextSet(0)
+	runs = barRuns(row, first, runs[:0])
 	// The last run ends at the row's end, not at a change: it closes no
 	// window.
 	start := first
@@ -76,4 +64,21 @@ func hasCode128Start(row *gozxing.BitArray, runs []int) ([]int, bool) {
 		start += runs[k] + runs[k+1]
 	}
 	return runs, false
+}
+
+// barRuns appends to runs the lengths of row's runs from x, a black pixel
+// or the row's end, black first; the last ends at the row's end.
+func barRuns(row *gozxing.BitArray, x int, runs []int) []int {
+	width := row.GetSize()
+	for black := true; x < width; black = !black {
+		var next int
+		if black {
+			next = row.GetNextUnset(x)
+		} else {
+			next = row.GetNextSet(x)
+		}
+		runs = append(runs, next-x)
+		x = next
+	}
+	return runs
 }

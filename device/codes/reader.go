@@ -51,7 +51,7 @@ type Reader struct {
 	qr      gozxing.Reader
 	c128    gozxing.Reader
 	ean     gozxing.Reader
-	itf     gozxing.Reader
+	itf     oned.RowDecoder // itf.go
 	qrDec   *decoder.Decoder
 	qrHints map[gozxing.DecodeHintType]interface{}
 	hard    map[gozxing.DecodeHintType]interface{}
@@ -117,7 +117,7 @@ func NewReader(formats ...Format) *Reader {
 		qr:      qrcode.NewQRCodeReader(),
 		c128:    oned.NewCode128Reader(),
 		ean:     oned.NewMultiFormatUPCEANReader(nil),
-		itf:     oned.NewITFReader(),
+		itf:     &itfRow{},
 		qrDec:   decoder.NewDecoder(),
 		// No CHARACTER_SET hint: a QR code's bytes are read as its ECI
 		// says, and without one the character set is guessed as ZXing
@@ -458,7 +458,7 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 	for _, one := range []struct {
 		f   Format
 		dec oned.RowDecoder
-	}{{EAN13, r.ean.(oned.RowDecoder)}, {ITF, r.itf.(oned.RowDecoder)}} {
+	}{{EAN13, r.ean.(oned.RowDecoder)}, {ITF, r.itf}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -518,7 +518,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		f    Format
 		dec  oned.RowDecoder
 		need int
-	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean.(oned.RowDecoder), 2}, {ITF, r.itf.(oned.RowDecoder), 2}} {
+	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean.(oned.RowDecoder), 2}, {ITF, r.itf, 2}} {
 		if !r.formats[one.f] {
 			continue
 		}
