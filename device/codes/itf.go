@@ -120,8 +120,9 @@ func itfFrom(runs []int, i int) (string, int, bool) {
 	if float64(stop[3]) < itfQuiet*module-1 {
 		return "", 0, false
 	}
-	// gozxing's lengths: 6 to 14 digits, or longer (itf_reader.go).
-	if len(text) < 6 || len(text) < 14 && len(text)%2 != 0 {
+	// gozxing's lengths: 6, 8, 10, 12, 14 or more digits; a pair at a
+	// time, text is always even.
+	if len(text) < 6 {
 		return "", 0, false
 	}
 	end := 0

@@ -341,21 +341,7 @@ func TestRealBarcodesPerTransform(t *testing.T) {
 		r := NewReader(set.f)
 		cases := robustSet(t, []string{set.name}, every)
 		for _, tr := range transforms {
-			rng := rand.New(rand.NewPCG(7, 7))
-			read := 0
-			var imgs []image.Image
-			var want []string
-			for i, c := range cases {
-				img := tr.fn(c.img, rng)
-				imgs, want = append(imgs, img), append(want, c.want)
-				res, err := r.Decode(img)
-				switch {
-				case err == nil && res.Text == c.want:
-					read++
-				case err == nil:
-					t.Errorf("%s %d, %s: read %q, not %q", set.name, i*every, tr.name, res.Text, c.want)
-				}
-			}
+			read, imgs, want := readTransformed(t, r, cases, tr, set.name)
 			t.Logf("%-9s %-17s %3d / %3d", set.name, tr.name, read, len(cases))
 			if !full {
 				continue

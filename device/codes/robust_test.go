@@ -307,6 +307,30 @@ func robustSet(t testing.TB, sets []string, every int) []robustCase {
 	return out
 }
 
+// readTransformed reads every case through tr as a still, the transform's
+// randomness seeded alike for every set, and fails the test on a wrong
+// text. It returns the count read right, and the images and texts for the
+// peer.
+func readTransformed(t *testing.T, r *Reader, cases []robustCase, tr transform, name string) (int, []image.Image, []string) {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(7, 7))
+	read := 0
+	var imgs []image.Image
+	var want []string
+	for i, c := range cases {
+		img := tr.fn(c.img, rng)
+		imgs, want = append(imgs, img), append(want, c.want)
+		res, err := r.Decode(img)
+		switch {
+		case err == nil && res.Text == c.want:
+			read++
+		case err == nil:
+			t.Errorf("%s, case %d, %s: read %q, not %q", name, i, tr.name, res.Text, c.want)
+		}
+	}
+	return read, imgs, want
+}
+
 // TestRobustnessPerTransform reads the photos of each half through every
 // transform, as stills. With CODEPAY_FIGURES set (make bench) it reads
 // every photo and records the rate of each transform and half; otherwise
@@ -325,21 +349,7 @@ func TestRobustnessPerTransform(t *testing.T) {
 	}{{"tuning", tuningSets}, {"checking", checkingSets}} {
 		cases := robustSet(t, half.sets, every)
 		for _, tr := range transforms {
-			rng := rand.New(rand.NewPCG(7, 7))
-			read := 0
-			var imgs []image.Image
-			var want []string
-			for _, c := range cases {
-				img := tr.fn(c.img, rng)
-				imgs, want = append(imgs, img), append(want, c.want)
-				res, err := r.Decode(img)
-				switch {
-				case err == nil && res.Text == c.want:
-					read++
-				case err == nil:
-					t.Errorf("%s half, %s: wrong text %q", half.name, tr.name, res.Text)
-				}
-			}
+			read, imgs, want := readTransformed(t, r, cases, tr, half.name+" half")
 			t.Logf("%-8s %-13s %3d / %3d", half.name, tr.name, read, len(cases))
 			if full {
 				floor := robustFloors[half.name+"/"+tr.name]
