@@ -447,7 +447,9 @@ func (r *Reader) retries(p *pass) (Result, bool) {
 // one (at 15°, 6 of the 14 real ITF photos read wrong so); EAN-13's one
 // check digit passes one misread in ten, and one row alone gave a wrong
 // number on generated labels compressed or seen at an angle, which two
-// rows h/32 apart did not (docs/reader.md).
+// rows h/32 apart did not (docs/reader.md). Those two read the global
+// rows, then the local ones (localRows): on a camera stream the QR pass
+// has made the hybrid matrix already.
 func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	if r.formats[Code128] {
 		if res, ok := r.try(r.c128, hybrid, r.oneD); ok && Format(res.Format) == Code128 {
@@ -476,6 +478,9 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 			}
 		}
 		if res, ok := r.scan1D(one.dec, one.f, 2, false, hybrid, rows); ok {
+			return res, true
+		}
+		if res, ok := r.scan1D(one.dec, one.f, 2, false, localRows{hybrid}, rows); ok {
 			return res, true
 		}
 	}
@@ -526,6 +531,11 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		if res, ok := r.scan1D(dec, one.f, one.need, true, hybrid, every(g.Rect.Dy())); ok {
 			return res, true
 		}
+		if one.need > 1 {
+			if res, ok := r.scan1D(dec, one.f, one.need, true, localRows{hybrid}, every(g.Rect.Dy())); ok {
+				return res, true
+			}
+		}
 		if turnedBin == nil {
 			if sideways == nil {
 				sideways = turned(g)
@@ -539,8 +549,31 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		if res, ok := r.scan1D(dec, one.f, one.need, true, turnedBin, every(g.Rect.Dx())); ok {
 			return res, true
 		}
+		if one.need > 1 {
+			if res, ok := r.scan1D(dec, one.f, one.need, true, localRows{turnedBin}, every(g.Rect.Dx())); ok {
+				return res, true
+			}
+		}
 	}
 	return Result{}, false
+}
+
+// localRows are a binarizer's rows taken from its black matrix: for the
+// hybrid binarizer, each pixel against its own neighbourhood's threshold,
+// as zxing-cpp reads 1D rows, where its GetBlackRow sets one threshold
+// for the whole row (ZXing's global histogram). Under a glare spot, in
+// perspective, or after JPEG, one threshold loses a barcode's narrow
+// spaces on one side; the local one keeps them. It is a second look for
+// EAN-13 and ITF only, after the global row, as each reads some the
+// other misses (docs/reader.md); Code128 read as many without it.
+type localRows struct{ gozxing.Binarizer }
+
+func (b localRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	m, err := b.GetBlackMatrix()
+	if err != nil {
+		return nil, err
+	}
+	return m.GetRow(y, row), nil
 }
 
 // alongBars averages each pixel with the half rows above and below it:
