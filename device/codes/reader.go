@@ -50,7 +50,7 @@ type Reader struct {
 	formats map[Format]bool
 	qr      gozxing.Reader
 	c128    gozxing.Reader
-	ean     gozxing.Reader
+	ean     oned.RowDecoder
 	itf     oned.RowDecoder // itf.go
 	qrDec   *decoder.Decoder
 	qrHints map[gozxing.DecodeHintType]interface{}
@@ -116,7 +116,7 @@ func NewReader(formats ...Format) *Reader {
 		formats: map[Format]bool{},
 		qr:      qrcode.NewQRCodeReader(),
 		c128:    oned.NewCode128Reader(),
-		ean:     oned.NewMultiFormatUPCEANReader(nil),
+		ean:     newEANRow(),
 		itf:     &itfRow{},
 		qrDec:   decoder.NewDecoder(),
 		// No CHARACTER_SET hint: a QR code's bytes are read as its ECI
@@ -460,7 +460,7 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 	for _, one := range []struct {
 		f   Format
 		dec oned.RowDecoder
-	}{{EAN13, r.ean.(oned.RowDecoder)}, {ITF, r.itf}} {
+	}{{EAN13, r.ean}, {ITF, r.itf}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -523,7 +523,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		f    Format
 		dec  oned.RowDecoder
 		need int
-	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean.(oned.RowDecoder), 2}, {ITF, r.itf, 2}} {
+	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
 		if !r.formats[one.f] {
 			continue
 		}
