@@ -52,6 +52,7 @@ type Reader struct {
 	c128    gozxing.Reader
 	ean     oned.RowDecoder
 	itf     oned.RowDecoder // itf.go
+	c128e   *c128Row        // c128.go
 	qrDec   *decoder.Decoder
 	qrHints map[gozxing.DecodeHintType]interface{}
 	hard    map[gozxing.DecodeHintType]interface{}
@@ -118,6 +119,7 @@ func NewReader(formats ...Format) *Reader {
 		c128:    oned.NewCode128Reader(),
 		ean:     newEANRow(),
 		itf:     &itfRow{},
+		c128e:   newC128Row(),
 		qrDec:   decoder.NewDecoder(),
 		// No CHARACTER_SET hint: a QR code's bytes are read as its ECI
 		// says, and without one the character set is guessed as ZXing
@@ -441,8 +443,11 @@ func (r *Reader) retries(p *pass) (Result, bool) {
 }
 
 // decode1D is the 1D codes' fast pass: ZXing's 15 rows, both ways.
-// Code128's checksum over every character makes one row enough. EAN-13
-// and ITF need their text on two of those rows (scan1D): ITF has no
+// Every format needs its text on two of those rows (scan1D), as zxing-cpp
+// asks of every 1D read: Code128's checksum passed a wrong text read on
+// one row of a generated label at half size (docs/reader.md). Code128 is
+// read by gozxing's reader, then by the edge-to-edge decode (c128.go) on
+// the global and the local rows. EAN-13 and ITF: ITF has no
 // check digit, and a row across a turned barcode's bars reads a shorter
 // one (at 15°, 6 of the 14 real ITF photos read wrong so); EAN-13's one
 // check digit passes one misread in ten, and one row alone gave a wrong
@@ -451,19 +456,8 @@ func (r *Reader) retries(p *pass) (Result, bool) {
 // rows, then the local ones (localRows): on a camera stream the QR pass
 // has made the hybrid matrix already.
 func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
-	if r.formats[Code128] {
-		if res, ok := r.try(r.c128, hybrid, r.oneD); ok && Format(res.Format) == Code128 {
-			return res, true
-		}
-	}
 	var rows []int
-	for _, one := range []struct {
-		f   Format
-		dec oned.RowDecoder
-	}{{EAN13, r.ean}, {ITF, r.itf}} {
-		if !r.formats[one.f] {
-			continue
-		}
+	fifteen := func() []int {
 		if rows == nil {
 			h := g.Rect.Dy()
 			step, mid := max(1, h>>5), h/2
@@ -477,7 +471,26 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 				}
 			}
 		}
-		if res, ok := r.scan1D(one.dec, one.f, 2, false, hybrid, rows); ok {
+		return rows
+	}
+	if r.formats[Code128] {
+		if res, ok := r.scan1D(r.c128.(oned.RowDecoder), Code128, 2, false, hybrid, fifteen()); ok {
+			return res, true
+		}
+		for _, bin := range []gozxing.Binarizer{hybrid, localRows{hybrid}} {
+			if res, ok := r.scan1D(r.c128e, Code128, 2, false, bin, fifteen()); ok {
+				return res, true
+			}
+		}
+	}
+	for _, one := range []struct {
+		f   Format
+		dec oned.RowDecoder
+	}{{EAN13, r.ean}, {ITF, r.itf}} {
+		if !r.formats[one.f] {
+			continue
+		}
+		if res, ok := r.scan1D(one.dec, one.f, 2, false, hybrid, fifteen()); ok {
 			return res, true
 		}
 		if res, ok := r.scan1D(one.dec, one.f, 2, false, localRows{hybrid}, rows); ok {
@@ -488,8 +501,10 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 }
 
 // decode1DHarder reads 1D codes from every row of a still, as it is and
-// turned a quarter: Code128 on one row, EAN-13 and ITF by the rows' vote
-// (scan1D).
+// turned a quarter, by the rows' vote (scan1D): Code128 read by gozxing's
+// reader on three rows (on two, one generated label at half size gave a
+// wrong text that passed the checksum), or by the edge-to-edge decode
+// (c128.go) on two; EAN-13 and ITF on two.
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	if res, ok := r.scan1DAll(g, hybrid, nil); ok {
 		return res, true
@@ -523,7 +538,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		f    Format
 		dec  oned.RowDecoder
 		need int
-	}{{Code128, r.c128.(oned.RowDecoder), 1}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
+	}{{Code128, r.c128.(oned.RowDecoder), 3}, {Code128, r.c128e, 2}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -609,8 +624,7 @@ func alongBars(g *image.Gray, half int, dst *image.Gray) *image.Gray {
 }
 
 // scan1D reads one format on rows of a binarized frame, each row both
-// ways. With need 1 the first text read wins. Otherwise every row is
-// read, and the text read on the most rows wins when it was read on need
+// ways. Every row is read, and the text read on the most rows wins when it was read on need
 // rows or more and on three times as many as any other. With across, its
 // rows must also spread over an eighth of the barcode's width, or number
 // five or more: a barcode's bars are taller than that, while a row that
@@ -626,9 +640,11 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 	texts := map[string]*seen{}
 	var row *gozxing.BitArray
 	for _, y := range rows {
-		if r.cut() {
+		if across && r.cut() {
 			// Past the still's hard line: a scan cut short could miss the
-			// row that reads another text, so it reads nothing.
+			// row that reads another text, so it reads nothing. A frame's
+			// 15 rows are not cut: on a slow machine the fast pass alone
+			// can pass the hard line, and its rows are all it reads.
 			return Result{}, false
 		}
 		var err error
@@ -639,7 +655,7 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			if dir == 1 {
 				row.Reverse()
 			}
-			if f == Code128 {
+			if _, ours := dec.(*c128Row); f == Code128 && !ours {
 				var ok bool
 				if r.runs, ok = hasCode128Start(row, r.runs); !ok {
 					continue // DecodeRow would fail at once (code128.go)
@@ -652,9 +668,6 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			text := validUTF8(res.GetText())
 			if !readable(text) {
 				continue
-			}
-			if need == 1 {
-				return Result{Text: text, Format: f}, true
 			}
 			s := texts[text]
 			if s == nil {
