@@ -99,15 +99,7 @@ func TestC128RowRandomRowsRarelyRead(t *testing.T) {
 	const rows = 200000
 	n, ngz := 0, 0
 	for i := 0; i < rows; i++ {
-		row := gozxing.NewBitArray(640)
-		x := rng.IntN(40)
-		for black := true; x < 640; black = !black {
-			w := 1 + rng.IntN(1+rng.IntN(12))
-			if black {
-				row.SetRange(x, min(x+w, 640))
-			}
-			x += w
-		}
+		row := randomBarRow(rng)
 		if _, err := ours.DecodeRow(0, row, nil); err == nil {
 			n++
 		}

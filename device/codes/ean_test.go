@@ -118,15 +118,7 @@ func TestEANRowRandomRowsRarelyRead(t *testing.T) {
 	const rows = 200000
 	n, ngz := 0, 0
 	for i := 0; i < rows; i++ {
-		row := gozxing.NewBitArray(640)
-		x := rng.IntN(40)
-		for black := true; x < 640; black = !black {
-			w := 1 + rng.IntN(1+rng.IntN(12))
-			if black {
-				row.SetRange(x, min(x+w, 640))
-			}
-			x += w
-		}
+		row := randomBarRow(rng)
 		if _, err := ours.DecodeRow(0, row, nil); err == nil {
 			n++
 		}
@@ -138,4 +130,19 @@ func TestEANRowRandomRowsRarelyRead(t *testing.T) {
 	if n > rows/10000 {
 		t.Errorf("eanRow read %d of %d random rows", n, rows)
 	}
+}
+
+// randomBarRow is a 640 px row of bars and spaces 1 to 12 px wide, most
+// of them narrow.
+func randomBarRow(rng *rand.Rand) *gozxing.BitArray {
+	row := gozxing.NewBitArray(640)
+	x := rng.IntN(40)
+	for black := true; x < 640; black = !black {
+		w := 1 + rng.IntN(1+rng.IntN(12))
+		if black {
+			row.SetRange(x, min(x+w, 640))
+		}
+		x += w
+	}
+	return row
 }
