@@ -146,7 +146,7 @@ func (d *c128Row) from(rowNumber int, runs []int, i, pos, width int, hints map[g
 		// The stop pattern's last bar, two modules, and white after it,
 		// half a character wide (the row's last run is white to its end).
 		bar := runs[j+6]
-		if j+7 >= len(runs) || 11*bar < p || 11*bar > 3*p || 2*runs[j+7] < p && j+8 < len(runs) {
+		if j+7 >= len(runs) || 11*bar < p || 11*bar > 3*p || (2*runs[j+7] < p && j+8 < len(runs)) {
 			return nil, false
 		}
 		end += bar

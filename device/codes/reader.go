@@ -49,7 +49,7 @@ var ErrNotFound = errors.New("no code found")
 type Reader struct {
 	formats map[Format]bool
 	qr      gozxing.Reader
-	c128    gozxing.Reader
+	c128    oned.RowDecoder
 	ean     oned.RowDecoder
 	itf     oned.RowDecoder // itf.go
 	c128e   *c128Row        // c128.go
@@ -116,7 +116,7 @@ func NewReader(formats ...Format) *Reader {
 	r := &Reader{
 		formats: map[Format]bool{},
 		qr:      qrcode.NewQRCodeReader(),
-		c128:    oned.NewCode128Reader(),
+		c128:    oned.NewCode128Reader().(oned.RowDecoder),
 		ean:     newEANRow(),
 		itf:     &itfRow{},
 		c128e:   newC128Row(),
@@ -474,7 +474,7 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 		return rows
 	}
 	if r.formats[Code128] {
-		if res, ok := r.scan1D(r.c128.(oned.RowDecoder), Code128, 2, false, hybrid, fifteen()); ok {
+		if res, ok := r.scan1D(r.c128, Code128, 2, false, hybrid, fifteen()); ok {
 			return res, true
 		}
 		for _, bin := range []gozxing.Binarizer{hybrid, localRows{hybrid}} {
@@ -538,7 +538,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		f    Format
 		dec  oned.RowDecoder
 		need int
-	}{{Code128, r.c128.(oned.RowDecoder), 3}, {Code128, r.c128e, 2}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
+	}{{Code128, r.c128, 3}, {Code128, r.c128e, 2}, {EAN13, r.ean, 2}, {ITF, r.itf, 2}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -578,9 +578,10 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 // as zxing-cpp reads 1D rows, where its GetBlackRow sets one threshold
 // for the whole row (ZXing's global histogram). Under a glare spot, in
 // perspective, or after JPEG, one threshold loses a barcode's narrow
-// spaces on one side; the local one keeps them. It is a second look for
-// EAN-13 and ITF only, after the global row, as each reads some the
-// other misses (docs/reader.md); Code128 read as many without it.
+// spaces on one side; the local one keeps them. It is a second look,
+// after the global rows, as each reads some the other misses
+// (docs/reader.md): for EAN-13 and ITF, and for Code128 where it needs
+// more than one row (the edge-to-edge decode, a still's every-row scan).
 type localRows struct{ gozxing.Binarizer }
 
 func (b localRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
@@ -624,8 +625,9 @@ func alongBars(g *image.Gray, half int, dst *image.Gray) *image.Gray {
 }
 
 // scan1D reads one format on rows of a binarized frame, each row both
-// ways. Every row is read, and the text read on the most rows wins when it was read on need
-// rows or more and on three times as many as any other. With across, its
+// ways. Every row is read, and the text read on the most rows wins when
+// it was read on need rows or more and on three times as many as any
+// other. With across, its
 // rows must also spread over an eighth of the barcode's width, or number
 // five or more: a barcode's bars are taller than that, while a row that
 // crosses a turned barcode's bars diagonally and leaves by their ends
