@@ -165,27 +165,28 @@ func labelTexts(f Format, n int, rng *rand.Rand) []string {
 }
 
 // labelFloors are the full run's figures (40 labels of each format) on
-// 2026-12-03, with the hybrid matrix's rows (localRows) and EAN-13 from
-// every start guard (eanRow): a run below one fails. They only go up.
+// 2026-12-03, with the hybrid matrix's rows (localRows), EAN-13 from
+// every start guard (eanRow) and the grey rows with edges between pixels
+// (subpixel.go): a run below one fails. They only go up.
 var labelFloors = map[string]int{
-	"EAN_13/none":                36,
-	"EAN_13/rotate 90":           36,
-	"EAN_13/rotate 180":          36,
-	"EAN_13/rotate 270":          36,
-	"EAN_13/rotate 15°":          26,
+	"EAN_13/none":                38,
+	"EAN_13/rotate 90":           38,
+	"EAN_13/rotate 180":          38,
+	"EAN_13/rotate 270":          38,
+	"EAN_13/rotate 15°":          34,
 	"EAN_13/rotate 45°":          0,
-	"EAN_13/half size":           8,
+	"EAN_13/half size":           16,
 	"EAN_13/quarter size":        0,
-	"EAN_13/blur σ1.5":           3,
-	"EAN_13/JPEG q30":            36,
-	"EAN_13/noise σ25":           32,
-	"EAN_13/inverted":            36,
-	"EAN_13/mirrored":            36,
-	"EAN_13/perspective":         28,
-	"EAN_13/steep perspective":   23,
-	"EAN_13/screen moiré":        35,
-	"EAN_13/glare spot":          36,
-	"EAN_13/low contrast":        32,
+	"EAN_13/blur σ1.5":           11,
+	"EAN_13/JPEG q30":            38,
+	"EAN_13/noise σ25":           36,
+	"EAN_13/inverted":            38,
+	"EAN_13/mirrored":            38,
+	"EAN_13/perspective":         33,
+	"EAN_13/steep perspective":   30,
+	"EAN_13/screen moiré":        38,
+	"EAN_13/glare spot":          39,
+	"EAN_13/low contrast":        37,
 	"ITF/none":                   36,
 	"ITF/rotate 90":              36,
 	"ITF/rotate 180":             36,
@@ -208,34 +209,27 @@ var labelFloors = map[string]int{
 	"CODE_128/rotate 90":         39,
 	"CODE_128/rotate 180":        39,
 	"CODE_128/rotate 270":        39,
-	"CODE_128/rotate 15°":        33,
+	"CODE_128/rotate 15°":        35,
 	"CODE_128/rotate 45°":        0,
-	"CODE_128/half size":         10,
+	"CODE_128/half size":         22,
 	"CODE_128/quarter size":      0,
-	"CODE_128/blur σ1.5":         8,
-	"CODE_128/JPEG q30":          36,
+	"CODE_128/blur σ1.5":         10,
+	"CODE_128/JPEG q30":          37,
 	"CODE_128/noise σ25":         36,
 	"CODE_128/inverted":          39,
 	"CODE_128/mirrored":          39,
-	"CODE_128/perspective":       32,
-	"CODE_128/steep perspective": 29,
+	"CODE_128/perspective":       35,
+	"CODE_128/steep perspective": 32,
 	"CODE_128/screen moiré":      36,
 	"CODE_128/glare spot":        38,
-	"CODE_128/low contrast":      36,
-}
-
-// labelsMisread are the full run's labels whose bars, after the
-// transform, spell another valid number: half size samples a label drawn
-// at 3 px a module every 2 px, and zxing-cpp reads the same wrong
-// number from the same image (checked in the full run when it is there).
-var labelsMisread = map[string]string{
-	"EAN_13/half size/16": "6170047870974",
-	"EAN_13/half size/29": "0899454350065",
+	"CODE_128/low contrast":      37,
 }
 
 // TestGeneratedLabelsPerTransform reads generated EAN-13 and ITF labels
 // through every transform, as stills. A wrong text fails it anywhere
-// (bar labelsMisread); with CODEPAY_FIGURES set it reads 40 labels of
+// (two EAN-13 labels at half size, whose binarized rows spell another
+// valid number, as zxing-cpp reads them too, were let pass until the
+// grey rows confirmed 1D reads: they now read right); with CODEPAY_FIGURES set it reads 40 labels of
 // each and records the rate of each transform, beside zxing-cpp's on the
 // same images; otherwise it reads 8, as a smoke test.
 func TestGeneratedLabelsPerTransform(t *testing.T) {
@@ -258,7 +252,6 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 			trng := rand.New(rand.NewPCG(7, 7))
 			read := 0
 			var imgs []image.Image
-			misread := map[int]string{}
 			for i, g := range labels {
 				img := tr.fn(g, trng)
 				imgs = append(imgs, img)
@@ -266,8 +259,6 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 				switch {
 				case err == nil && res.Text == texts[i]:
 					read++
-				case err == nil && full && labelsMisread[fmt.Sprintf("%s/%s/%d", f, tr.name, i)] == res.Text:
-					misread[i] = res.Text
 				case err == nil:
 					t.Errorf("%s label %d, %s: read %q (%s), not %q", f, i, tr.name, res.Text, res.Format, texts[i])
 				}
@@ -283,7 +274,7 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 						framesRead++
 						break
 					}
-					if err == nil && labelsMisread[fmt.Sprintf("%s/%s/%d", f, tr.name, i)] != res.Text {
+					if err == nil {
 						t.Errorf("%s label %d, %s, frame %d: read %q (%s), not %q", f, i, tr.name, k, res.Text, res.Format, texts[i])
 					}
 				}
@@ -297,11 +288,6 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 				t.Errorf("%s labels, %s: %d read, the floor is %d", f, tr.name, read, floor)
 			}
 			ptexts, ok := codestest.PeerRead(t, imgs, peerFormats(all))
-			for i, text := range misread {
-				if ok && ptexts[i] != text {
-					t.Errorf("%s label %d, %s: read %q, which zxing-cpp does not (%q)", f, i, tr.name, text, ptexts[i])
-				}
-			}
 			peer, wrong := codestest.PeerScore(texts, ptexts, ok)
 			codestest.RecordVs(t.Name(), fmt.Sprintf("generated %s labels, %s", f, tr.name), read, n, floor, peer, wrong)
 		}
@@ -329,7 +315,7 @@ var realBarcodeFloors = map[string]int{
 	"code128-1/rotate 270":        7,
 	"code128-1/rotate 15°":        4, // 5 while Code128 took one row; zxing-cpp 4
 	"code128-1/rotate 45°":        0,
-	"code128-1/half size":         5,
+	"code128-1/half size":         6,
 	"code128-1/quarter size":      3,
 	"code128-1/blur σ1.5":         6,
 	"code128-1/JPEG q30":          7,
@@ -341,24 +327,24 @@ var realBarcodeFloors = map[string]int{
 	"code128-1/screen moiré":      7,
 	"code128-1/glare spot":        7,
 	"code128-1/low contrast":      7,
-	"ean13-1/none":                31,
-	"ean13-1/rotate 90":           31,
-	"ean13-1/rotate 180":          31,
-	"ean13-1/rotate 270":          31,
-	"ean13-1/rotate 15°":          27,
+	"ean13-1/none":                32,
+	"ean13-1/rotate 90":           32,
+	"ean13-1/rotate 180":          32,
+	"ean13-1/rotate 270":          32,
+	"ean13-1/rotate 15°":          29,
 	"ean13-1/rotate 45°":          0,
-	"ean13-1/half size":           25,
+	"ean13-1/half size":           27,
 	"ean13-1/quarter size":        0,
-	"ean13-1/blur σ1.5":           21,
-	"ean13-1/JPEG q30":            30,
+	"ean13-1/blur σ1.5":           22,
+	"ean13-1/JPEG q30":            31,
 	"ean13-1/noise σ25":           25,
-	"ean13-1/inverted":            31,
-	"ean13-1/mirrored":            31,
-	"ean13-1/perspective":         29,
-	"ean13-1/steep perspective":   28,
+	"ean13-1/inverted":            32,
+	"ean13-1/mirrored":            32,
+	"ean13-1/perspective":         31,
+	"ean13-1/steep perspective":   30,
 	"ean13-1/screen moiré":        29,
-	"ean13-1/glare spot":          26,
-	"ean13-1/low contrast":        30,
+	"ean13-1/glare spot":          30,
+	"ean13-1/low contrast":        31,
 	"itf-1/none":                  14,
 	"itf-1/rotate 90":             14,
 	"itf-1/rotate 180":            14,

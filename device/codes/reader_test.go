@@ -170,7 +170,7 @@ var photoSets = []struct {
 	{"qrcode-3", DefaultFormats, 42},
 	{"qrcode-5", DefaultFormats, 19},
 	{"code128-1", DefaultFormats, 7},
-	{"ean13-1", []Format{EAN13}, 31},
+	{"ean13-1", []Format{EAN13}, 32},
 	{"itf-1", []Format{ITF}, 14},
 	{"falsepositives-2", DefaultFormats, 25},
 }

@@ -1,0 +1,166 @@
+package codes
+
+import (
+	"image"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// subpixelRows are a grey image's rows with each edge placed between
+// pixels. A binarizer decides pixel by pixel, so at under two pixels a
+// module a bar or space that falls across two pixels comes out a pixel
+// wide or two, or not at all where its grey stays on the threshold's
+// wrong side. Here each edge lies between a light and a dark extreme of
+// the row (neighbours that differ by more than the row's noise), where
+// the grey crosses their mean, interpolated between the two pixels it
+// falls between: a narrow space that only lightens between two bars is
+// still a space, as wide as it looks. The row is drawn subpixelScale
+// times wider, so gozxing's row readers read it as they read any row.
+type subpixelRows struct {
+	gozxing.Binarizer // for the rest of the interface
+	g                 *image.Gray
+	p                 []int32   // the row's grey levels
+	ext               []int     // the row's extremes, maxima and minima in turn
+	edges             []float64 // where the grey crosses between them
+}
+
+const subpixelScale = 4
+
+func newSubpixelRows(g *image.Gray, b gozxing.Binarizer) *subpixelRows {
+	return &subpixelRows{Binarizer: b, g: g}
+}
+
+func (s *subpixelRows) GetWidth() int { return s.g.Rect.Dx() * subpixelScale }
+
+func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	w := s.g.Rect.Dx()
+	n := w * subpixelScale
+	if row == nil || row.GetSize() != n {
+		row = gozxing.NewBitArray(n)
+	} else {
+		row.Clear()
+	}
+	if y < 0 || y >= s.g.Rect.Dy() || w < 3 {
+		return row, nil
+	}
+	pix := s.g.Pix[y*s.g.Stride : y*s.g.Stride+w]
+	s.p = s.p[:0]
+	for _, v := range pix {
+		s.p = append(s.p, int32(v))
+	}
+	p := s.p
+	// The noise: extremes closer than delta are one. A tenth of the row's
+	// range between its 2nd and 98th percentiles, at least 8 grey levels.
+	var hist [256]int32
+	for _, v := range pix {
+		hist[v]++
+	}
+	cut := int32(w / 50)
+	lo, hi := int32(0), int32(255)
+	for n := hist[0]; n <= cut; n += hist[lo] {
+		lo++
+	}
+	for n := hist[255]; n <= cut; n += hist[hi] {
+		hi--
+	}
+	delta := max(8, (hi-lo)/10)
+
+	// Extremes, alternating: a maximum once the grey has fallen delta
+	// below it, a minimum once it has risen delta above.
+	s.ext = s.ext[:0]
+	lightFirst := false // whether s.ext[0] is a maximum
+	hiX, loX := 0, 0
+	state := 0 // 0 undecided, 1 rising after a minimum, -1 falling after a maximum
+	for x := 1; x < w; x++ {
+		v := p[x]
+		if v > p[hiX] {
+			hiX = x
+		}
+		if v < p[loX] {
+			loX = x
+		}
+		switch {
+		case state >= 0 && p[hiX]-v > delta:
+			if state == 0 {
+				lightFirst = true
+			}
+			s.ext = append(s.ext, hiX)
+			state, loX = -1, x
+		case state <= 0 && v-p[loX] > delta:
+			s.ext = append(s.ext, loX)
+			state, hiX = 1, x
+		}
+	}
+	// The last run's extreme too: the row may end past a bar, as it may
+	// begin before one.
+	switch state {
+	case 1:
+		s.ext = append(s.ext, hiX)
+	case -1:
+		s.ext = append(s.ext, loX)
+	}
+	// Edges between neighbouring extremes: element k runs from edge k-1
+	// to edge k, a bar where its extreme is a minimum.
+	s.edges = s.edges[:0]
+	for i := 0; i+1 < len(s.ext); i++ {
+		s.edges = append(s.edges, s.edge(s.ext[i], s.ext[i+1]))
+	}
+	for k := range s.ext {
+		from, to := 0.0, float64(w)
+		if k > 0 {
+			from = s.edges[k-1]
+		}
+		if k < len(s.edges) {
+			to = s.edges[k]
+		}
+		bar := (k%2 == 0) != lightFirst
+		if bar {
+			s.set(row, from, to)
+		}
+	}
+	return row, nil
+}
+
+// edge is where the grey crosses the mean of p[a] and p[b] between
+// pixels a and b, interpolated: the first crossing from a and the first
+// from b, averaged, so that a row read backwards has the same edges.
+func (s *subpixelRows) edge(a, b int) float64 {
+	p := s.p
+	m := p[a] + p[b]
+	at := func(x int) float64 { // the crossing between x and x+1
+		v0, v1 := 2*p[x], 2*p[x+1]
+		return float64(x) + float64(m-v0)/float64(v1-v0) + 0.5
+	}
+	crosses := func(x int) bool {
+		v0, v1 := 2*p[x], 2*p[x+1]
+		return (v0-m)*(v1-m) <= 0 && v0 != v1
+	}
+	first, last := -1, -1
+	for x := a; x < b; x++ {
+		if crosses(x) {
+			first = x
+			break
+		}
+	}
+	for x := b - 1; x >= a; x-- {
+		if crosses(x) {
+			last = x
+			break
+		}
+	}
+	if first < 0 {
+		return float64(a+b)/2 + 0.5
+	}
+	return (at(first) + at(last)) / 2
+}
+
+// set makes black the row's subpixels from x0 to x1 (pixels).
+func (s *subpixelRows) set(row *gozxing.BitArray, x0, x1 float64) {
+	// Halves to even: a row read backwards, mirrored, rounds the same.
+	a := int(math.RoundToEven(x0 * subpixelScale))
+	b := min(int(math.RoundToEven(x1*subpixelScale)), row.GetSize())
+	if b > a {
+		row.SetRange(a, b)
+	}
+}
