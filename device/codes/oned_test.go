@@ -265,10 +265,12 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 				if !full {
 					continue
 				}
-				// The same image as a camera's frames, four at most (the
-				// polarity alternates).
+				// The same image as a camera's frames, eight at most: a
+				// quarter second at 30 fps, each polarity four times (they
+				// alternate), so each meets the frame in four that also
+				// reads the grey rows (decode1DSub).
 				frames++
-				for k := 0; k < 4; k++ {
+				for k := 0; k < 8; k++ {
 					res, err := stream.Decode(img)
 					if err == nil && res.Text == texts[i] {
 						framesRead++
@@ -296,15 +298,16 @@ func TestGeneratedLabelsPerTransform(t *testing.T) {
 			if framesRead < labelFrameFloors[f] {
 				t.Errorf("%s labels as camera frames: %d read, the floor is %d", f, framesRead, labelFrameFloors[f])
 			}
-			codestest.Record(t.Name(), fmt.Sprintf("generated %s labels, every transform, as a camera's frames (4 at most)", f), framesRead, frames, labelFrameFloors[f])
+			codestest.Record(t.Name(), fmt.Sprintf("generated %s labels, every transform, as a camera's frames (8 at most)", f), framesRead, frames, labelFrameFloors[f])
 		}
 	}
 }
 
 // labelFrameFloors are the full run's labels read as a camera's frames,
-// summed over the transforms (2026-12-03; with the global rows alone in
-// the frame's 15, 216 and 346; EAN-13 284 before eanRow).
-var labelFrameFloors = map[Format]int{EAN13: 307, ITF: 384, Code128: 367}
+// eight at most, summed over the transforms (2026-12-03; with four
+// frames: 307, 384, 367; with eight but no grey rows on frames
+// (decode1DSub): 307, 385, 369).
+var labelFrameFloors = map[Format]int{EAN13: 380, ITF: 385, Code128: 415}
 
 // realBarcodeFloors are the full run's figures on the real 1D photos,
 // 2026-12-03, each set read for its own format: a run below one fails.

@@ -91,6 +91,8 @@ type Reader struct {
 	nextStage [2][4]int
 	polarity  int    // 0 as it came, 1 inverted
 	quiet     [2]int // frames of each polarity in which ZXing saw no finder pattern
+	unread1D  [2]int // frames of each polarity whose 1D fast pass read nothing
+	sub       *subpixelRows
 	seen      [2]int // the finder patterns ZXing saw in each polarity's last frame
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
@@ -417,6 +419,20 @@ func (r *Reader) fast(p *pass) (Result, bool) {
 	if res, ok := r.decode1D(p.g, p.hybrid); ok {
 		return res, true
 	}
+	if r.Stream && (r.formats[Code128] || r.formats[EAN13]) {
+		// The 15 rows again as grey rows with edges between pixels, for a
+		// small or distant barcode: one frame in four of each polarity
+		// (they cost about 0.45 ms). On an empty scene these are the
+		// frames on which the QR stages search for a distant code too
+		// (both count the polarity's frames), so that the median frame
+		// pays for neither (docs/reader.md).
+		r.unread1D[p.polarity]++
+		if r.unread1D[p.polarity]%4 == 0 {
+			if res, ok := r.decode1DSub(p.g); ok {
+				return res, true
+			}
+		}
+	}
 	if r.Stream && r.noisy && (r.formats[Code128] || r.formats[EAN13] || r.formats[ITF]) {
 		// A camera in dim light: its noise, as last measured (it changes
 		// little from frame to frame), breaks a barcode's bars row by
@@ -459,17 +475,7 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 	var rows []int
 	fifteen := func() []int {
 		if rows == nil {
-			h := g.Rect.Dy()
-			step, mid := max(1, h>>5), h/2
-			for k := 0; k < 15; k++ {
-				off := (k + 1) / 2 * step
-				if k%2 == 1 {
-					off = -off
-				}
-				if y := mid + off; y >= 0 && y < h {
-					rows = append(rows, y)
-				}
-			}
+			rows = fifteenRows(g.Rect.Dy())
 		}
 		return rows
 	}
@@ -494,6 +500,46 @@ func (r *Reader) decode1D(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool
 			return res, true
 		}
 		if res, ok := r.scan1D(one.dec, one.f, 2, false, localRows{hybrid}, g, rows); ok {
+			return res, true
+		}
+	}
+	return Result{}, false
+}
+
+// fifteenRows are ZXing's 15 rows of an image h high: the middle, then
+// out from it h/32 apart, both ways in turn.
+func fifteenRows(h int) []int {
+	var rows []int
+	step, mid := max(1, h>>5), h/2
+	for k := 0; k < 15; k++ {
+		off := (k + 1) / 2 * step
+		if k%2 == 1 {
+			off = -off
+		}
+		if y := mid + off; y >= 0 && y < h {
+			rows = append(rows, y)
+		}
+	}
+	return rows
+}
+
+// decode1DSub reads a frame's 15 rows as grey rows with edges between
+// pixels (subpixel.go): Code128 by the edge-to-edge decode on two, EAN-13
+// on three, as a still's every-row scan does.
+func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
+	rows := fifteenRows(g.Rect.Dy())
+	if r.sub == nil {
+		r.sub = newSubpixelRows(g, nil)
+	}
+	sub := r.sub
+	sub.g = g // its buffers kept from frame to frame
+	if r.formats[Code128] {
+		if res, ok := r.scan1D(r.c128e, Code128, 2, false, sub, g, rows); ok {
+			return res, true
+		}
+	}
+	if r.formats[EAN13] {
+		if res, ok := r.scan1D(r.ean, EAN13, 3, false, sub, g, rows); ok {
 			return res, true
 		}
 	}
