@@ -93,7 +93,7 @@ BENCH_CMD = GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|SeenFromBelow|SeenSteeply|DarkEdge|GlareSpot|SmallCodes|NoisyCodes|NoisyBarcodes|Inverted|ScanReal|Robustness|RealPhotoSets|GeneratedLabels|RealBarcodes|NoCodeReadsNothing|PeerFrameTimes'
 bench: deps peer
 	rm -f /tmp/codepay-figures.jsonl
-	CODEPAY_PEER=$(CURDIR)/.ci/peer CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
+	CODEPAY_PEER=$(CURDIR)/.ci/peer CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -timeout 40m -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
 	GOMAXPROCS=1 $(GO) test -run '^$$' -bench . -benchmem $(BENCH_PKGS) | tee /tmp/codepay-bench.txt
 	$(GO) run ./.ci/benchreport -out docs/benchmarks.md -cmd "$(BENCH_CMD)" -figures /tmp/codepay-figures.jsonl < /tmp/codepay-bench.txt
 	@cat docs/benchmarks.md
