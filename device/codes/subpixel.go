@@ -18,7 +18,7 @@ import (
 // still a space, as wide as it looks. The row is drawn subpixelScale
 // times wider, so gozxing's row readers read it as they read any row.
 type subpixelRows struct {
-	gozxing.Binarizer // for the rest of the interface
+	gozxing.Binarizer // the rest of the interface (scan1D asks only for rows); may be nil
 	g                 *image.Gray
 	p                 []int32   // the row's grey levels
 	ext               []int     // the row's extremes, maxima and minima in turn
@@ -30,8 +30,6 @@ const subpixelScale = 4
 func newSubpixelRows(g *image.Gray, b gozxing.Binarizer) *subpixelRows {
 	return &subpixelRows{Binarizer: b, g: g}
 }
-
-func (s *subpixelRows) GetWidth() int { return s.g.Rect.Dx() * subpixelScale }
 
 func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
 	w := s.g.Rect.Dx()
