@@ -113,7 +113,7 @@ func (d *c128Row) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozx
 			return res, nil
 		}
 	}
-	return nil, gozxing.NewNotFoundException()
+	return nil, errNoRow
 }
 
 // from reads the characters after the start pattern at runs[i] (pixel

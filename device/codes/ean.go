@@ -65,7 +65,7 @@ func (d *eanRow) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxi
 			return res, nil
 		}
 	}
-	return nil, gozxing.NewNotFoundException()
+	return nil, errNoRow
 }
 
 // from is row with its pixels before x cleared (white), in a buffer of

@@ -303,6 +303,24 @@ func (r *Reader) decodeStill(g *image.Gray, start time.Time) (Result, error) {
 			return res, nil
 		}
 	}
+	// A barcode held at a slant: the every-row scan again on the still
+	// turned 45°, whose rows and columns are the still's diagonals.
+	if r.formats[Code128] || r.formats[EAN13] || r.formats[ITF] {
+		for _, p := range []*pass{normal, dark} {
+			if r.late() {
+				break
+			}
+			d := diagonal(p.g)
+			src, err := luminance(d)
+			if err != nil {
+				break
+			}
+			r.polarity = p.polarity
+			if res, ok := r.scan1DAll(d, newHybrid(src), nil); ok {
+				return res, nil
+			}
+		}
+	}
 	return Result{}, ErrNotFound
 }
 
@@ -532,7 +550,7 @@ func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
 		r.sub = newSubpixelRows(g, nil)
 	}
 	sub := r.sub
-	sub.g = g // its buffers kept from frame to frame
+	sub.reset(g) // its buffers kept from frame to frame
 	if r.formats[Code128] {
 		if res, ok := r.scan1D(r.c128e, Code128, 2, false, sub, g, rows); ok {
 			return res, true
@@ -589,6 +607,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		return rows
 	}
 	var turnedBin gozxing.Binarizer
+	var sub, turnedSub *subpixelRows
 	for _, one := range []struct {
 		f    Format
 		dec  oned.RowDecoder
@@ -608,7 +627,10 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 			}
 		}
 		if one.sub > 0 {
-			if res, ok := r.scan1D(dec, one.f, one.sub, true, newSubpixelRows(g, hybrid), g, every(g.Rect.Dy())); ok {
+			if sub == nil {
+				sub = newSubpixelRows(g, hybrid)
+			}
+			if res, ok := r.scan1D(dec, one.f, one.sub, true, sub, g, every(g.Rect.Dy())); ok {
 				return res, true
 			}
 		}
@@ -631,7 +653,10 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 			}
 		}
 		if one.sub > 0 {
-			if res, ok := r.scan1D(dec, one.f, one.sub, true, newSubpixelRows(sideways, turnedBin), sideways, every(g.Rect.Dx())); ok {
+			if turnedSub == nil {
+				turnedSub = newSubpixelRows(sideways, turnedBin)
+			}
+			if res, ok := r.scan1D(dec, one.f, one.sub, true, turnedSub, sideways, every(g.Rect.Dx())); ok {
 				return res, true
 			}
 		}

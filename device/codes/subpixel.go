@@ -23,6 +23,18 @@ type subpixelRows struct {
 	p                 []int32   // the row's grey levels
 	ext               []int     // the row's extremes, maxima and minima in turn
 	edges             []float64 // where the grey crosses between them
+	// done holds the rows of g drawn so far, by row, in slab: a still's
+	// every-row scan, and a frame's 15 rows, read the same rows for
+	// Code128 and then EAN-13.
+	done map[int]int
+	slab [][]uint32
+}
+
+// reset points s at another image (a camera's next frame, often in the
+// same buffer), forgetting the rows drawn, keeping its buffers.
+func (s *subpixelRows) reset(g *image.Gray) {
+	s.g = g
+	clear(s.done)
 }
 
 const subpixelScale = 4
@@ -42,6 +54,11 @@ func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitAr
 	if y < 0 || y >= s.g.Rect.Dy() || w < 3 {
 		return row, nil
 	}
+	if i, ok := s.done[y]; ok {
+		copy(row.GetBitArray(), s.slab[i])
+		return row, nil
+	}
+	defer s.keep(y, row)
 	pix := s.g.Pix[y*s.g.Stride : y*s.g.Stride+w]
 	s.p = s.p[:0]
 	for _, v := range pix {
@@ -118,6 +135,18 @@ func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitAr
 		}
 	}
 	return row, nil
+}
+
+func (s *subpixelRows) keep(y int, row *gozxing.BitArray) {
+	if s.done == nil {
+		s.done = map[int]int{}
+	}
+	i := len(s.done)
+	if i == len(s.slab) {
+		s.slab = append(s.slab, nil)
+	}
+	s.slab[i] = append(s.slab[i][:0], row.GetBitArray()...)
+	s.done[y] = i
 }
 
 // edge is where the grey crosses the mean of p[a] and p[b] between
