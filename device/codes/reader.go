@@ -543,7 +543,7 @@ func fifteenRows(h int) []int {
 
 // decode1DSub reads a frame's 15 rows as grey rows with edges between
 // pixels (subpixel.go): Code128 by the edge-to-edge decode on two, EAN-13
-// on three, as a still's every-row scan does.
+// and ITF on three, as a still's every-row scan does.
 func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
 	rows := fifteenRows(g.Rect.Dy())
 	if r.sub == nil {
@@ -561,6 +561,11 @@ func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
 			return res, true
 		}
 	}
+	if r.formats[ITF] {
+		if res, ok := r.scan1D(r.itf, ITF, 3, false, sub, g, rows); ok {
+			return res, true
+		}
+	}
 	return Result{}, false
 }
 
@@ -574,10 +579,11 @@ func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
 // edges between pixels (subpixel.go). At 1.1 to 1.4 px a module, where
 // those rows show detail as fine as the pixels resolve, a row now and
 // then reads another number (TestSubpixelRowsReadSmallBarcodes): EAN-13's
-// check digit passes one in ten, so it needs a row more. Not gozxing's
+// check digit passes one in ten, so it needs a row more, and ITF, which
+// has none, as many (its grey rows read no other number there, and no
+// random row: TestSubpixelRowsRandomRowsRarelyRead). Not gozxing's
 // Code128 reader: on those rows it read a blurred label, every row alike,
-// as another number that passed the checksum. Not ITF: it has no check
-// digit to refuse such a row.
+// as another number that passed the checksum.
 func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result, bool) {
 	if res, ok := r.scan1DAll(g, hybrid, nil); ok {
 		return res, true
@@ -613,7 +619,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		dec  oned.RowDecoder
 		need int
 		sub  int // the rows it needs with edges between pixels; 0, none read
-	}{{Code128, r.c128, 3, 0}, {Code128, r.c128e, 2, 2}, {EAN13, r.ean, 2, 3}, {ITF, r.itf, 2, 0}} {
+	}{{Code128, r.c128, 3, 0}, {Code128, r.c128e, 2, 2}, {EAN13, r.ean, 2, 3}, {ITF, r.itf, 2, 3}} {
 		if !r.formats[one.f] {
 			continue
 		}
@@ -812,9 +818,8 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 // generated EAN-13 label read alike as another number with a valid check
 // digit, one label in ten, gozxing's reader and ours alike, while its
 // grey rows read the right one and no other
-// (TestSubpixelRowsReadSmallBarcodes). EAN-13 by its reader, Code128 by
-// the edge-to-edge decode; ITF is not asked, its grey rows are no surer
-// than its binarized ones. It costs only a read.
+// (TestSubpixelRowsReadSmallBarcodes). EAN-13 and ITF by their readers,
+// Code128 by the edge-to-edge decode. It costs only a read.
 func (r *Reader) confirmed(f Format, g *image.Gray, rows []int, top, bottom int, text string) bool {
 	var dec oned.RowDecoder
 	switch f {
@@ -822,6 +827,8 @@ func (r *Reader) confirmed(f Format, g *image.Gray, rows []int, top, bottom int,
 		dec = r.ean
 	case Code128:
 		dec = r.c128e
+	case ITF:
+		dec = r.itf
 	default:
 		return true
 	}
