@@ -261,6 +261,26 @@ func slantTriple(bm *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 		if g.farOK {
 			g.withFar = true
 			s, ok, _ := g.read(dec, hints, ver, dim, false)
+			if !ok {
+				// The ring sides are short lines carried across the
+				// code: at a steep slant, the far corner on the far side
+				// (one finder pattern far, two near), they miss it by
+				// a far module or so, and so the grid there. The corner
+				// is tried again around it, at the far pattern's module
+				// size (docs/reader.md, "The far corner, searched").
+				far := g.far
+				step := 0.6 * max(1, min(g.msf[0], g.msf[1], g.msf[2]))
+				for _, d := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {-1, -1}, {1, -1}, {-1, 1}} {
+					if late() {
+						break
+					}
+					g.far = point{far.x + d[0]*step, far.y + d[1]*step}
+					if s, ok, _ = g.read(dec, hints, ver, dim, false); ok {
+						break
+					}
+				}
+				g.far = far
+			}
 			g.withFar = false
 			if ok {
 				return s, true

@@ -446,7 +446,7 @@ func BenchmarkFrameKinds(b *testing.B) {
 // and a grid drawn through the three centres as a parallelogram misses the
 // far corner; the slant stage fits the grid to the patterns' rings.
 func TestCodesSeenFromBelowAreRead(t *testing.T) {
-	seenFromBelow(t, 11, 0.55, 0.75, 40, "payment QR seen from below, far side 55-75% of the near")
+	seenFromBelow(t, 11, 0.55, 0.75, 40, "payment QR seen from below, far side 55-75% of the near", false)
 }
 
 // Steeper still: the far side 40-55% of the near one, so the near finder
@@ -457,10 +457,19 @@ func TestCodesSeenFromBelowAreRead(t *testing.T) {
 // zxing-cpp reads 39. The two left have a far finder pattern under 2 px a
 // module, squashed, that the slant finder misses.
 func TestCodesSeenSteeplyAreRead(t *testing.T) {
-	seenFromBelow(t, 12, 0.40, 0.55, 38, "payment QR seen steeply, far side 40-55% of the near")
+	seenFromBelow(t, 12, 0.40, 0.55, 38, "payment QR seen steeply, far side 40-55% of the near", false)
 }
 
-func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, what string) {
+// Steep, and turned so that one finder pattern is on the far side and two
+// near: the far corner, where TR's and BL's ring sides cross, is then
+// carried furthest, and misses by a far module or so; it is searched
+// around (finder.go). Another seed than the test above. Before the
+// search: 32 of 40, with it 37.
+func TestCodesSeenSteeplyOneFinderFarAreRead(t *testing.T) {
+	seenFromBelow(t, 77, 0.33, 0.55, 37, "payment QR seen steeply, one finder pattern far, far side 33-55% of the near", true)
+}
+
+func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, what string, oneFar bool) {
 	rng := rand.New(rand.NewPCG(seed, 4))
 	readGenerated(t, what, 40, floor, func(i int) (*image.Gray, string, string) {
 		text := fmt.Sprintf("9000818188%014d", rng.IntN(1e12))
@@ -478,6 +487,9 @@ func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, w
 		// quarter for each i%4 so that every side takes its turn.
 		c := [4][2]float64{{x0 + in, y0}, {x0 + side - in, y0}, {x0 + side, y0 + side}, {x0, y0 + side}}
 		k := i % 4
+		if oneFar {
+			k = 2 + i%2 // the code upside down, or turned a quarter anticlockwise
+		}
 		quad := [8]float64{}
 		for j := range 4 {
 			p := c[(j+k)%4]
@@ -495,7 +507,7 @@ func seenFromBelow(t *testing.T, seed uint64, farLo, farHi float64, floor int, w
 // 35 with it, 36 with the still's narrower local-range window.
 func TestCodesAgainstADarkEdgeAreRead(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
-	readGenerated(t, "payment QR against a dark edge, one side's quiet zone cut off", 40, 36, func(i int) (*image.Gray, string, string) {
+	readGenerated(t, "payment QR against a dark edge, one side's quiet zone cut off", 40, 37, func(i int) (*image.Gray, string, string) {
 		text := paymentText(rng, i)
 		return bezelFrame(t, text, i%4, (rng.Float64()*2-1)*0.4), text, fmt.Sprintf("no quiet zone on side %d", i%4)
 	})
