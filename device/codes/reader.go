@@ -547,7 +547,7 @@ func fifteenRows(h int) []int {
 func (r *Reader) decode1DSub(g *image.Gray) (Result, bool) {
 	rows := fifteenRows(g.Rect.Dy())
 	if r.sub == nil {
-		r.sub = newSubpixelRows(g, nil)
+		r.sub = keptRows(g, nil)
 	}
 	sub := r.sub
 	sub.reset(g) // its buffers kept from frame to frame
@@ -634,7 +634,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		}
 		if one.sub > 0 {
 			if sub == nil {
-				sub = newSubpixelRows(g, hybrid)
+				sub = keptRows(g, hybrid)
 			}
 			if res, ok := r.scan1D(dec, one.f, one.sub, true, sub, g, every(g.Rect.Dy())); ok {
 				return res, true
@@ -660,7 +660,7 @@ func (r *Reader) scan1DAll(g *image.Gray, hybrid gozxing.Binarizer, sideways *im
 		}
 		if one.sub > 0 {
 			if turnedSub == nil {
-				turnedSub = newSubpixelRows(sideways, turnedBin)
+				turnedSub = keptRows(sideways, turnedBin)
 			}
 			if res, ok := r.scan1D(dec, one.f, one.sub, true, turnedSub, sideways, every(g.Rect.Dx())); ok {
 				return res, true

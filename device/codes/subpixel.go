@@ -23,11 +23,13 @@ type subpixelRows struct {
 	p                 []int32   // the row's grey levels
 	ext               []int     // the row's extremes, maxima and minima in turn
 	edges             []float64 // where the grey crosses between them
-	// done holds the rows of g drawn so far, by row, in slab: a still's
-	// every-row scan, and a frame's 15 rows, read the same rows for
-	// Code128 and then EAN-13.
-	done map[int]int
-	slab [][]uint32
+	// done holds the rows of g drawn so far, by row, in slab, when keep
+	// is set: a still's every-row scan, and a frame's 15 rows, read the
+	// same rows for Code128, EAN-13 and ITF. A read's check (confirmed)
+	// reads each row once, and keeps none.
+	keepRows bool
+	done     map[int]int
+	slab     [][]uint32
 }
 
 // reset points s at another image (a camera's next frame, often in the
@@ -41,6 +43,12 @@ const subpixelScale = 4
 
 func newSubpixelRows(g *image.Gray, b gozxing.Binarizer) *subpixelRows {
 	return &subpixelRows{Binarizer: b, g: g}
+}
+
+// keptRows is newSubpixelRows keeping each row it draws for the next
+// reader.
+func keptRows(g *image.Gray, b gozxing.Binarizer) *subpixelRows {
+	return &subpixelRows{Binarizer: b, g: g, keepRows: true}
 }
 
 func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
@@ -58,7 +66,9 @@ func (s *subpixelRows) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitAr
 		copy(row.GetBitArray(), s.slab[i])
 		return row, nil
 	}
-	defer s.keep(y, row)
+	if s.keepRows {
+		defer s.keep(y, row)
+	}
 	pix := s.g.Pix[y*s.g.Stride : y*s.g.Stride+w]
 	s.p = s.p[:0]
 	for _, v := range pix {
