@@ -90,7 +90,7 @@ mutate: deps
 BENCH_PKGS = ./device/codes/ ./store/ ./app/
 BENCH_CMD = GOMAXPROCS=1 go test -run '^$$' -bench . -benchmem $(BENCH_PKGS)
 # The read rates come from the read-rate tests of the same run.
-READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|SeenFromBelow|SeenSteeply|DarkEdge|GlareSpot|SmallCodes|NoisyCodes|NoisyBarcodes|Inverted|ScanReal|Robustness|RealPhotoSets|GeneratedLabels|RealBarcodes|NoCodeReadsNothing|PeerFrameTimes'
+READRATE_TESTS = 'Synthetic|TiltedBent|SlantedWallet|SlantedBarcodes|SeenFromBelow|SeenSteeply|DarkEdge|GlareSpot|SmallCodes|NoisyCodes|NoisyBarcodes|Inverted|ScanReal|Robustness|RealPhotoSets|GeneratedLabels|RealBarcodes|NoCodeReadsNothing|PeerFrameTimes'
 bench: deps peer
 	rm -f /tmp/codepay-figures.jsonl
 	CODEPAY_PEER=$(CURDIR)/.ci/peer CODEPAY_FIGURES=/tmp/codepay-figures.jsonl $(GO) test -count=1 -timeout 40m -run $(READRATE_TESTS) ./device/codes/ ./app/cli/
