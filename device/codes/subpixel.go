@@ -23,7 +23,7 @@ type subpixelRows struct {
 	p                 []int32   // the row's grey levels
 	ext               []int     // the row's extremes, maxima and minima in turn
 	edges             []float64 // where the grey crosses between them
-	// done holds the rows of g drawn so far, by row, in slab, when keep
+	// done holds the rows of g drawn so far, by row, in slab, when keepRows
 	// is set: a still's every-row scan, and a frame's 15 rows, read the
 	// same rows for Code128, EAN-13 and ITF. A read's check (confirmed)
 	// reads each row once, and keeps none.
