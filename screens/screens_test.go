@@ -295,9 +295,18 @@ func TestKeyboardOnPanelAndScreens(t *testing.T) {
 	if r := <-results; !r.OK || r.Txn.Kind != "cancel" {
 		t.Fatalf("Enter on the confirmation: %+v %+v", r.Txn, r.Error)
 	}
-	waitPhase(t, term, app.PhaseDone)
-	key(fyne.KeyEscape)
+	// The second Enter confirms nothing more; where the cancel was done
+	// before it came (a fast center), it was [OK] on the outcome screen.
+	if term.State().Phase != app.PhaseIdle {
+		waitPhase(t, term, app.PhaseDone)
+		key(fyne.KeyEscape)
+	}
 	waitPhase(t, term, app.PhaseIdle)
+	select {
+	case r := <-results:
+		t.Fatalf("a second result from Enter pressed twice: %+v", r)
+	case <-time.After(200 * time.Millisecond):
+	}
 	// Tab to 支払 with an amount typed, then Space and Enter: no payment.
 	test.TypeOnCanvas(w.Canvas(), "300")
 	w.Canvas().Focus(panel.buttons["支払"])
