@@ -394,44 +394,53 @@ func zoomQR(g *image.Gray, cands []finderCand, dec *decoder.Decoder, qr gozxing.
 				if box.Dx() > 400 || box.Dy() > 400 || box.Empty() {
 					continue
 				}
-				crop := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
-				for y := 0; y < box.Dy(); y++ {
-					copy(crop.Pix[y*crop.Stride:y*crop.Stride+box.Dx()], g.Pix[(box.Min.Y+y)*g.Stride+box.Min.X:])
-				}
 				f := 2
 				if ms < 1.5 {
 					f = 3
 				}
-				src, err := luminance(sharpened(upscaled(crop, f), nil))
-				if err != nil {
-					continue
-				}
-				hyb := newHybrid(src)
-				if bmp, err := gozxing.NewBinaryBitmap(hyb); err == nil {
-					res, err := qr.Decode(bmp, hints)
-					qr.Reset()
-					if err == nil && res != nil {
-						return res.GetText(), true
-					}
-				}
-				if bm, err := hyb.GetBlackMatrix(); err == nil {
-					// Without patterns bled into a surround: a small
-					// code has its quiet zone (and the enlarged crop of
-					// a cluttered scene has many).
-					var cs []finderCand
-					for _, c := range topCands(findFinders(bm, 1)) {
-						if !c.bled {
-							cs = append(cs, c)
-						}
-					}
-					if s, ok := slantCands(bm, cs, dec, hints, cut); ok {
-						return s, true
-					}
+				// Without patterns bled into a surround: a small code has
+				// its quiet zone (and the enlarged crop of a cluttered
+				// scene has many).
+				if s, ok := readBox(g, box, f, 1, dec, qr, hints, cut); ok {
+					return s, true
 				}
 			}
 		}
 	}
 	return "", false
+}
+
+// readBox reads a code in box of g enlarged f times and sharpened: by
+// gozxing's detector, then by the slant stage on the box's finder patterns
+// not bled into a surround (found on every step-th row).
+func readBox(g *image.Gray, box image.Rectangle, f, step int, dec *decoder.Decoder, qr gozxing.Reader, hints map[gozxing.DecodeHintType]interface{}, cut func() bool) (string, bool) {
+	crop := image.NewGray(image.Rect(0, 0, box.Dx(), box.Dy()))
+	for y := 0; y < box.Dy(); y++ {
+		copy(crop.Pix[y*crop.Stride:y*crop.Stride+box.Dx()], g.Pix[(box.Min.Y+y)*g.Stride+box.Min.X:])
+	}
+	src, err := luminance(sharpened(upscaled(crop, f), nil))
+	if err != nil {
+		return "", false
+	}
+	hyb := newHybrid(src)
+	if bmp, err := gozxing.NewBinaryBitmap(hyb); err == nil {
+		res, err := qr.Decode(bmp, hints)
+		qr.Reset()
+		if err == nil && res != nil {
+			return res.GetText(), true
+		}
+	}
+	bm, err := hyb.GetBlackMatrix()
+	if err != nil {
+		return "", false
+	}
+	var cs []finderCand
+	for _, c := range topCands(findFinders(bm, step)) {
+		if !c.bled {
+			cs = append(cs, c)
+		}
+	}
+	return slantCands(bm, cs, dec, hints, cut)
 }
 
 // slantGrid holds what is measured on the three finder patterns of one
