@@ -1053,6 +1053,12 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		}
 		return Result{}, false
 	}
+	pair := func() (Result, bool) { // pair.go
+		if s, ok := pairQR(g, cands(), r.qrDec, r.qr, r.hard, r.cut); ok && clean(s) {
+			return text(s), true
+		}
+		return Result{}, false
+	}
 	// Sensor noise: the fast pass and the slant stage on the frame
 	// smoothed (qrsweep.go).
 	st.smooth = func() (Result, bool) {
@@ -1104,7 +1110,7 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 		"sweep": onMatrix(hyb, sweep), "slant": st.slant, "zoom": st.zoom,
 		"lm": lmTry, "lm sweep": onMatrix(lm, sweep), "lm slant": st.lmSlant,
 		"lr": lrTry, "lr sweep": onMatrix(lr, sweep), "lr slant": st.lrSlant,
-		"global": global, "pure": pure, "smooth": st.smooth,
+		"global": global, "pure": pure, "smooth": st.smooth, "pair": pair,
 	}
 	st.named["sharpen"] = func() (Result, bool) {
 		r.sharp = sharpened(g, r.sharp)
@@ -1145,10 +1151,10 @@ func (r *Reader) stages(g *image.Gray, src gozxing.LuminanceSource, hybrid gozxi
 // with the stages only a still can afford, and smoothing last (first on a
 // noisy frame). A still runs them all unless Budget is set.
 var stillOrder = [4][]string{
-	{"zoom", "slant", "smooth"},
-	{"slant", "zoom", "lm slant", "lr slant", "smooth"},
-	{"lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "slant", "smooth"},
-	{"sweep", "slant", "zoom", "lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "global", "pure", "sharpen", "up2", "up3", "smooth"},
+	{"zoom", "slant", "pair", "smooth"},
+	{"slant", "zoom", "lm slant", "lr slant", "pair", "smooth"},
+	{"lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "slant", "pair", "smooth"},
+	{"sweep", "slant", "zoom", "lm", "lm sweep", "lm slant", "lr", "lr sweep", "lr slant", "global", "pure", "sharpen", "up2", "up3", "pair", "smooth"},
 }
 
 // retryStill runs a still's stages by name, in order, until one reads
