@@ -17,9 +17,11 @@ import (
 type hybrid struct {
 	*gozxing.GlobalHistogramBinarizer
 	matrix *gozxing.BitMatrix
-	bp     []int  // the blocks' black points and thresholds
-	thr    []byte // a row's threshold for each pixel
-	rowLum []byte // a 1D row's grey levels
+	spare  *gozxing.BitMatrix // the last frame's matrix, written over (reuse)
+	row    *gozxing.BitArray  // the row being thresholded
+	bp     []int              // the blocks' black points and thresholds
+	thr    []byte             // a row's threshold for each pixel
+	rowLum []byte             // a 1D row's grey levels
 }
 
 const (
@@ -31,6 +33,18 @@ const (
 
 func newHybrid(src gozxing.LuminanceSource) *hybrid {
 	return &hybrid{GlobalHistogramBinarizer: gozxing.NewGlobalHistgramBinarizer(src).(*gozxing.GlobalHistogramBinarizer)}
+}
+
+// reuse makes b binarize src in the buffers b had for the frame before,
+// the matrix too: a camera frame's matrix is not kept past its frame, and
+// a new one each frame (with its block sums) was most of the 2.6 MB an
+// empty frame allocated, and the garbage collector's work with it.
+func (b *hybrid) reuse(src gozxing.LuminanceSource) {
+	b.GlobalHistogramBinarizer = gozxing.NewGlobalHistgramBinarizer(src).(*gozxing.GlobalHistogramBinarizer)
+	if b.matrix != nil {
+		b.spare = b.matrix
+	}
+	b.matrix = nil
 }
 
 func (b *hybrid) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
@@ -58,9 +72,13 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	}
 	bp := b.bp[:sw*sh]
 	blackPoints(lum, w, h, sw, sh, bp)
-	m, err := gozxing.NewBitMatrix(w, h)
-	if err != nil {
-		return nil, err
+	m := b.spare
+	b.spare = nil
+	if m == nil || m.GetWidth() != w || m.GetHeight() != h {
+		var err error
+		if m, err = gozxing.NewBitMatrix(w, h); err != nil {
+			return nil, err
+		}
 	}
 	// Each block's threshold is the mean of the 5x5 blocks' black points
 	// around it (clamped at the edges), as ZXing's.
@@ -86,7 +104,10 @@ func (b *hybrid) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 		b.thr = make([]byte, w)
 	}
 	thr := b.thr[:w]
-	row := gozxing.NewBitArray(w)
+	if b.row == nil || b.row.GetSize() != w {
+		b.row = gozxing.NewBitArray(w)
+	}
+	row := b.row
 	words := row.GetBitArray()
 	last := -1 // the rows' cover last computed
 	for y := 0; y < h; y++ {

@@ -11,7 +11,9 @@ import (
 // The reader's hybrid binarizer is ZXing's, only faster: the same black
 // matrix on real photos, camera frames, flat and noisy images, and sizes
 // that are not multiples of the 8 px block (the last block is moved back
-// and overlaps), down to under 40 px (ZXing's global histogram).
+// and overlaps), down to under 40 px (ZXing's global histogram); and so
+// is a camera frame's, whose buffers are the frame before's (reuse), the
+// images one after another, of one size and of another.
 func TestHybridMatchesZXings(t *testing.T) {
 	var imgs []*image.Gray
 	for _, set := range []string{"qrcode-1", "qrcode-3", "code128-1", "falsepositives-2"} {
@@ -41,6 +43,7 @@ func TestHybridMatchesZXings(t *testing.T) {
 		}
 		imgs = append(imgs, g)
 	}
+	frameBin := &hybrid{}
 	for i, g := range imgs {
 		src, err := luminance(g)
 		if err != nil {
@@ -56,6 +59,10 @@ func TestHybridMatchesZXings(t *testing.T) {
 		}
 		if want.String() != got.String() {
 			t.Errorf("image %d (%dx%d): the black matrix differs from ZXing's", i, g.Rect.Dx(), g.Rect.Dy())
+		}
+		frameBin.reuse(src)
+		if again, err := frameBin.GetBlackMatrix(); err != nil || want.String() != again.String() {
+			t.Errorf("image %d (%dx%d): binarized in the buffers of the image before, the black matrix differs from ZXing's (%v)", i, g.Rect.Dx(), g.Rect.Dy(), err)
 		}
 	}
 }

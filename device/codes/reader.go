@@ -67,7 +67,10 @@ type Reader struct {
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
 	lrBuf   []uint8     // the local-range binarizer's scratch
-	runs    []int       // a 1D row's runs (code128.go)
+	// frameBin is a camera frame's binarizer, its buffers reused frame
+	// after frame (hybrid.reuse).
+	frameBin *hybrid
+	runs     []int // a 1D row's runs (code128.go)
 	// Stream says the frames come from a camera: dark-on-light and
 	// light-on-dark codes are looked for on alternate frames (turn).
 	Stream bool
@@ -214,6 +217,14 @@ func (r *Reader) decodeFrame(g *image.Gray, start time.Time) (Result, error) {
 		polarity = 1
 	}
 	p, err := r.newPass(g, polarity)
+	if err == nil {
+		// The frame before's buffers: its matrix is not kept past it.
+		if r.frameBin == nil {
+			r.frameBin = &hybrid{}
+		}
+		r.frameBin.reuse(p.src)
+		p.hybrid = r.frameBin
+	}
 	if err != nil {
 		return Result{}, err
 	}
