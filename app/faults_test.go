@@ -258,12 +258,14 @@ func (l *lossy) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		l.loseNext.Store("")
 		rec := httptest.NewRecorder()
 		l.proxy.ServeHTTP(rec, req) // the center acts
-		hj, _ := w.(http.Hijacker)
-		c, _, _ := hj.Hijack()
-		c.Close() // and its answer is lost
+		// Down before the close: the client (or net/http's own retry of a
+		// request on a dropped connection) may ask again at once.
 		if l.downAfterLoss {
 			l.down.Store(true)
 		}
+		hj, _ := w.(http.Hijacker)
+		c, _, _ := hj.Hijack()
+		c.Close() // and its answer is lost
 		return
 	}
 	l.proxy.ServeHTTP(w, req)

@@ -320,6 +320,7 @@ func (t *Terminal) SettleNow(ctx context.Context) {
 			continue // its own operation is still deciding
 		}
 		if t.settleOne(ctx, x) {
+			t.refreshUnsettled() // the status bar follows the list at once
 			t.resettle(ctx, x.RequestID)
 		}
 	}
