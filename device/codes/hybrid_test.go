@@ -175,3 +175,25 @@ func TestBlackRowIsZXings(t *testing.T) {
 		t.Fatal("no row of too little contrast tested")
 	}
 }
+
+// reverseRow turns a 1D row round as gozxing's BitArray.Reverse does, for
+// every row width, with its scratch reused from row to row.
+func TestReverseRowMatchesGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var tmp []uint32
+	for i := 0; i < 2000; i++ {
+		size := 1 + rng.IntN(1300)
+		want, got := gozxing.NewBitArray(size), gozxing.NewBitArray(size)
+		for x := 0; x < size; x++ {
+			if rng.IntN(2) == 0 {
+				want.Set(x)
+				got.Set(x)
+			}
+		}
+		want.Reverse()
+		tmp = reverseRow(got, tmp)
+		if want.String() != got.String() {
+			t.Fatalf("%d bits: reversed\n%s\nwant\n%s", size, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/draw"
 	"math"
+	"math/bits"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -67,6 +68,7 @@ type Reader struct {
 	stretch *image.Gray // a low-contrast frame stretched to the full range
 	sum     []uint32    // the local-mean binarizer's integral image
 	lrBuf   []uint8     // the local-range binarizer's scratch
+	revBuf  []uint32    // a 1D row reversed (reverseRow)
 	// frameBin is a camera frame's binarizer, its buffers reused frame
 	// after frame (hybrid.reuse).
 	frameBin *hybrid
@@ -763,7 +765,7 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 		}
 		for dir := 0; dir < 2; dir++ {
 			if dir == 1 {
-				row.Reverse()
+				r.revBuf = reverseRow(row, r.revBuf)
 			}
 			if _, ours := dec.(*c128Row); f == Code128 && !ours {
 				var ok bool
@@ -872,15 +874,45 @@ func readRow(dec oned.RowDecoder, bin gozxing.Binarizer, y int, row *gozxing.Bit
 	if err != nil {
 		return nil, row
 	}
+	var tmp []uint32
 	for dir := 0; dir < 2; dir++ {
 		if dir == 1 {
-			row.Reverse()
+			tmp = reverseRow(row, tmp)
 		}
 		if res, err := dec.DecodeRow(y, row, hints); err == nil {
 			return res, row
 		}
 	}
 	return nil, row
+}
+
+// reverseRow is gozxing's BitArray.Reverse in place, through tmp (returned
+// for the next call): Reverse makes a new slice each call, and a frame's
+// 1D rows are each read both ways, so it was half a frame's allocations.
+func reverseRow(row *gozxing.BitArray, tmp []uint32) []uint32 {
+	words, size := row.GetBitArray(), row.GetSize()
+	if size == 0 {
+		return tmp
+	}
+	n := (size-1)/32 + 1
+	if cap(tmp) < n {
+		tmp = make([]uint32, n)
+	}
+	tmp = tmp[:n]
+	for i := 0; i < n; i++ {
+		tmp[n-1-i] = bits.Reverse32(words[i])
+	}
+	if shift := uint(n*32 - size); shift != 0 {
+		cur := tmp[0] >> shift
+		for i := 1; i < n; i++ {
+			next := tmp[i]
+			tmp[i-1] = cur | next<<(32-shift)
+			cur = next >> shift
+		}
+		tmp[n-1] = cur
+	}
+	copy(words, tmp)
+	return tmp
 }
 
 // turned is g turned a quarter clockwise.
