@@ -36,8 +36,8 @@ func colMinByBytes(plane, pre, suf []uint8, w, h, half int) {
 
 // colMin eight lanes at a time is colMin a byte at a time, on planes of
 // every width round a multiple of eight, flat, noisy and of two levels,
-// with windows from one to past the height; and minBytes is min on every
-// pair of bytes in every lane.
+// with windows from one to past the height; and minBytes and maxBytes are
+// min and max on every pair of bytes in every lane.
 func TestColMinIsByteByByte(t *testing.T) {
 	for a := 0; a < 256; a++ {
 		for b := 0; b < 256; b++ {
@@ -45,6 +45,9 @@ func TestColMinIsByteByByte(t *testing.T) {
 				x, y := uint64(a)<<(8*lane)|0x5a<<(8*((lane+1)%8)), uint64(b)<<(8*lane)|0xa5<<(8*((lane+1)%8))
 				if got := byte(minBytes(x, y) >> (8 * lane)); got != min(byte(a), byte(b)) {
 					t.Fatalf("minBytes lane %d of %d, %d: %d", lane, a, b, got)
+				}
+				if got := byte(maxBytes(x, y) >> (8 * lane)); got != max(byte(a), byte(b)) {
+					t.Fatalf("maxBytes lane %d of %d, %d: %d", lane, a, b, got)
 				}
 			}
 		}

@@ -159,21 +159,31 @@ func blackPoints(lum []byte, w, h, sw, sh int, bp []int) {
 		yo := min(y<<blockPower, h-block)
 		for x := 0; x < sw; x++ {
 			xo := min(x<<blockPower, w-block)
-			sum, lo, hi := 0, 255, 0
-			for r, off := 0, yo*w+xo; r < block; r, off = r+1, off+w {
-				p := lum[off : off+block : off+block]
-				a0, a1, a2, a3 := int(p[0]), int(p[1]), int(p[2]), int(p[3])
-				a4, a5, a6, a7 := int(p[4]), int(p[5]), int(p[6]), int(p[7])
-				sum += a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7
-				lo = min(lo, a0, a1, a2, a3, a4, a5, a6, a7)
-				hi = max(hi, a0, a1, a2, a3, a4, a5, a6, a7)
+			// A block's eight rows as 64-bit words, a byte to a pixel
+			// (SWAR): the sums in four 16-bit lanes (8 rows of two
+			// pixels, at most 4080 a lane), the darkest and lightest
+			// lane by lane, then across the lanes. Pixel by pixel this
+			// was 40% of an empty camera frame's time.
+			off := yo*w + xo
+			v := binary.LittleEndian.Uint64(lum[off : off+block])
+			s := v&evens + v>>8&evens
+			lo, hi := v, v
+			for r := 1; r < block; r++ {
+				off += w
+				v = binary.LittleEndian.Uint64(lum[off : off+block])
+				s += v&evens + v>>8&evens
+				lo, hi = minBytes(lo, v), maxBytes(hi, v)
 			}
+			for k := 32; k >= 8; k >>= 1 {
+				lo, hi = minBytes(lo, lo>>k), maxBytes(hi, hi>>k)
+			}
+			sum, darkest, lightest := int(s*0x0001000100010001>>48), int(lo&0xff), int(hi&0xff)
 			average := sum >> (2 * blockPower)
-			if hi-lo <= minDynamic {
-				average = lo / 2
+			if lightest-darkest <= minDynamic {
+				average = darkest / 2
 				if y > 0 && x > 0 {
 					n := (bp[(y-1)*sw+x] + 2*bp[y*sw+x-1] + bp[(y-1)*sw+x-1]) / 4
-					if lo < n {
+					if darkest < n {
 						average = n
 					}
 				}
@@ -181,6 +191,15 @@ func blackPoints(lum []byte, w, h, sw, sh int, bp []int) {
 			bp[y*sw+x] = average
 		}
 	}
+}
+
+const evens = 0x00ff00ff00ff00ff
+
+// maxBytes is the greater of a's and b's byte in each lane (minBytes's
+// other half).
+func maxBytes(a, b uint64) uint64 {
+	m := atLeast(a, b) >> 7 * 0xff
+	return a&m | b&^m
 }
 
 // thresholdRow sets a row's bits: a pixel at or below its threshold is

@@ -1,8 +1,10 @@
 package codes
 
 import (
+	"encoding/binary"
 	"image"
 	"math"
+	"math/bits"
 	"sort"
 
 	"github.com/makiuchi-d/gozxing"
@@ -224,45 +226,40 @@ func smoothed(g *image.Gray, dst *image.Gray) *image.Gray {
 	return dst
 }
 
-// noisyFrame is the noise (below) over which a camera frame is smoothed:
-// about σ 8 grey levels of sensor noise.
+// noisyFrame is the noise (noise, in the tests) over which a camera frame
+// is smoothed: about σ 8 grey levels of sensor noise.
 const noisyFrame = 9
 
-// noise estimates a frame's sensor noise: the median difference between
-// horizontally adjacent pixels on every fourth row (edges are too few to
-// move a median). Grey noise of σ gives about σ·√2·0.67.
-func noise(g *image.Gray) int {
+// isNoisy tells whether a frame's sensor noise is at least noisyFrame: the
+// median difference between horizontally adjacent pixels on every fourth
+// row (edges are too few to move a median; grey noise of σ gives about
+// σ·√2·0.67). That median is at least noisyFrame exactly when fewer than
+// half the differences are under it, so only those are counted, eight
+// pixels at a time (SWAR): the full histogram took 0.18 ms, a third of
+// an empty camera frame's median time, on the frames it ran
+// (TestIsNoisyIsTheMedianNoise checks the two agree).
+func isNoisy(g *image.Gray) bool {
 	w, h := g.Rect.Dx(), g.Rect.Dy()
-	// Four histograms, a pixel to each in turn, added up at the end: on a
-	// flat area one histogram's same bin, raised pixel after pixel, made
-	// each increment wait for the one before.
-	var hists [4][256]int32
-	n := 0
+	const t = noisyFrame * 0x0101010101010101
+	below, n := 0, 0
 	for y := 0; y < h; y += 4 {
 		row := g.Pix[y*g.Stride : y*g.Stride+w]
 		x := 1
-		for ; x+4 <= w; x += 4 {
-			d0 := int(row[x]) - int(row[x-1])
-			d1 := int(row[x+1]) - int(row[x])
-			d2 := int(row[x+2]) - int(row[x+1])
-			d3 := int(row[x+3]) - int(row[x+2])
-			hists[0][uint8(max(d0, -d0))]++
-			hists[1][uint8(max(d1, -d1))]++
-			hists[2][uint8(max(d2, -d2))]++
-			hists[3][uint8(max(d3, -d3))]++
+		for ; x+8 <= w; x += 8 {
+			a, b := binary.LittleEndian.Uint64(row[x:x+8]), binary.LittleEndian.Uint64(row[x-1:x+7])
+			// Lane by lane the greater less the smaller: no lane
+			// borrows from the next.
+			d := maxBytes(a, b) - minBytes(a, b)
+			below += 8 - bits.OnesCount64(atLeast(d, t))
 		}
 		for ; x < w; x++ {
-			d := int(row[x]) - int(row[x-1])
-			hists[0][uint8(max(d, -d))]++
+			if d := int(row[x]) - int(row[x-1]); max(d, -d) < noisyFrame {
+				below++
+			}
 		}
 		n += max(w-1, 0)
 	}
-	for v, c := 0, 0; v < 256; v++ {
-		if c += int(hists[0][v] + hists[1][v] + hists[2][v] + hists[3][v]); 2*c >= n {
-			return v
-		}
-	}
-	return 0
+	return 2*below < n
 }
 
 // upscaled enlarges a small image k times (Catmull-Rom), for codes whose

@@ -604,7 +604,7 @@ func (r *Reader) decode1DHarder(g *image.Gray, hybrid gozxing.Binarizer) (Result
 	// Sensor noise breaks a barcode's narrow bars and spaces row by row:
 	// each row averaged with the two above and below, along the bars
 	// (and across, for the turned scan), which leaves their edges sharp.
-	if noise(g) < noisyFrame {
+	if !isNoisy(g) {
 		return Result{}, false
 	}
 	v := alongBars(g, 2, nil)
@@ -963,7 +963,7 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 	r.lm, r.lr, r.cands = nil, nil, nil
 	st := r.stages(g, src, hybrid)
 	if !r.Stream {
-		r.noisy = noise(g) >= noisyFrame
+		r.noisy = isNoisy(g)
 		order := stillOrder[min(r.finders, 3)]
 		if r.noisy {
 			// Smoothing first on a noisy frame: the others see the noise's
@@ -1002,7 +1002,7 @@ func (r *Reader) retryQR(g *image.Gray, src gozxing.LuminanceSource, hybrid gozx
 	// Smoothing last; first on a noisy frame, as the others see the
 	// noise's own runs as finder patterns and try their triples (half a
 	// second on a still).
-	if r.noisy = noise(g) >= noisyFrame; r.noisy {
+	if r.noisy = isNoisy(g); r.noisy {
 		stages = append([]func() (Result, bool){st.smooth}, stages...)
 	} else {
 		stages = append(stages[:len(stages):len(stages)], st.smooth)

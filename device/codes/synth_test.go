@@ -3,6 +3,7 @@ package codes
 import (
 	"fmt"
 	"image"
+	"image/color"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -729,6 +730,66 @@ func TestNoisyCodesAreRead(t *testing.T) {
 		g := smallFrame(t, text, 4+2*rng.Float64(), (rng.Float64()*2-1)*20, rng)
 		return noisy(g, 35, rng), text, "noise σ 35"
 	})
+}
+
+// noise is the median difference between horizontally adjacent pixels
+// on every fourth row, in full: the estimate isNoisy compares with
+// noisyFrame without computing it.
+func noise(g *image.Gray) int {
+	w, h := g.Rect.Dx(), g.Rect.Dy()
+	var hist [256]int
+	n := 0
+	for y := 0; y < h; y += 4 {
+		row := g.Pix[y*g.Stride : y*g.Stride+w]
+		for x := 1; x < w; x++ {
+			d := int(row[x]) - int(row[x-1])
+			hist[max(d, -d)]++
+			n++
+		}
+	}
+	for v, c := 0, 0; v < 256; v++ {
+		if c += hist[v]; 2*c >= n {
+			return v
+		}
+	}
+	return 0
+}
+
+// isNoisy is noise(g) >= noisyFrame on frames of every width round a
+// multiple of eight, flat, noisy (σ 2 to 14, either side of the
+// threshold) and photographed, at offsets within a bigger image.
+func TestIsNoisyIsTheMedianNoise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 13))
+	for i := 0; i < 600; i++ {
+		w, h := 1+rng.IntN(70), 1+rng.IntN(40)
+		big := image.NewGray(image.Rect(0, 0, w+5, h+5))
+		for k := range big.Pix {
+			big.Pix[k] = uint8(rng.IntN(256))
+		}
+		g := big.SubImage(image.Rect(3, 2, 3+w, 2+h)).(*image.Gray)
+		base := uint8(rng.IntN(256))
+		sigma := 2 + 12*rng.Float64()
+		for y := g.Rect.Min.Y; y < g.Rect.Max.Y; y++ {
+			for x := g.Rect.Min.X; x < g.Rect.Max.X; x++ {
+				v := float64(base) + sigma*rng.NormFloat64()
+				if i%5 == 0 {
+					v = float64(base) // flat
+				}
+				g.SetGray(x, y, color.Gray{uint8(min(max(v, 0), 255))})
+			}
+		}
+		if got, want := isNoisy(g), noise(g) >= noisyFrame; got != want {
+			t.Fatalf("%dx%d σ %.1f: isNoisy %v, noise %d", w, h, sigma, got, noise(g))
+		}
+	}
+	for _, set := range []string{"qrcode-1", "qrcode-3", "qrcode-5"} {
+		imgs, files := loadSet(t, set)
+		for i, g := range imgs {
+			if got, want := isNoisy(g), noise(g) >= noisyFrame; got != want {
+				t.Errorf("%s: isNoisy %v, noise %d", files[i], got, noise(g))
+			}
+		}
+	}
 }
 
 // noise reads a frame's sensor noise: about σ·0.95 on a flat grey frame,
