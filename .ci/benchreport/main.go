@@ -154,11 +154,18 @@ func writePeerTimes(b *strings.Builder, path string, figures map[string]map[stri
 			Bench, Formats   string
 			Median, P95, P99 float64
 			Frames, Reps     int
+			OwnMedian        float64 `json:"own_median"`
+			OwnP95           float64 `json:"own_p95"`
+			OwnP99           float64 `json:"own_p99"`
 		}
 		if json.Unmarshal([]byte(line), &p) != nil || p.Bench == "" {
 			continue
 		}
 		ours := figures[p.Bench]
+		if p.OwnMedian > 0 {
+			// Taken in turn with the peer's, in the same test.
+			ours = map[string]float64{"median-ms": p.OwnMedian, "p95-ms": p.OwnP95, "p99-ms": p.OwnP99}
+		}
 		cell := func(metric string, peer float64) string {
 			v, ok := ours[metric]
 			if !ok {
@@ -173,7 +180,7 @@ func writePeerTimes(b *strings.Builder, path string, figures map[string]map[stri
 		b.WriteString("zxing-cpp was not run (`make peer`, then `make bench`).\n")
 		return
 	}
-	b.WriteString("codepay's stream reader (`BenchmarkFrameKinds`, one core) / native zxing-cpp (Debian's python3-zxing-cpp, its defaults, one core, `TestPeerFrameTimes`) on the same 640x480 frames in the same run, ms; in brackets codepay's time over zxing-cpp's (below 1: codepay is faster). Debian's zxing-cpp is 1.4, older than the release that reads above; it has no inverted pass, and the stream reader does one polarity a frame.\n\n")
+	b.WriteString("codepay's stream reader / native zxing-cpp (Debian's python3-zxing-cpp, its defaults), both on core 0, on the frames of `BenchmarkFrameKinds` (640x480), ms per frame, timed by `TestPeerFrameTimes` in five rounds, each reader in turn (the speed of this shared machine drifts by half over minutes, so times taken apart would compare the moments); in brackets codepay's time over zxing-cpp's (below 1: codepay is faster). Debian's zxing-cpp is 1.4, older than the release that reads above; it has no inverted pass, and the stream reader does one polarity a frame.\n\n")
 	b.WriteString("| frames | zxing-cpp formats | median | p95 | p99 |\n|---|---|---|---|---|\n")
 	for _, r := range rows {
 		b.WriteString(r + "\n")

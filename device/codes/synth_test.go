@@ -395,23 +395,52 @@ func frameKinds(tb testing.TB) []frameKind {
 }
 
 // TestPeerFrameTimes times native zxing-cpp (one core, QR and Code128) on
-// the frames of BenchmarkFrameKinds, for docs/benchmarks.md to set beside
-// the reader's times. It runs only with the peer (make bench).
+// the frames of BenchmarkFrameKinds, and the stream reader on the same
+// frames, round by round in turn, for docs/benchmarks.md to set side by
+// side: this machine's speed drifts by half over minutes (a core of a
+// shared host), so times taken apart compare the moments, not the
+// readers. It runs only with the peer (make bench).
 func TestPeerFrameTimes(t *testing.T) {
 	if codestest.PeerDir() == "" {
 		t.Skip("the peer runs under make bench (CODEPAY_PEER)")
 	}
-	const reps = 20
+	const rounds, reps = 5, 4
 	for _, k := range frameKinds(t) {
 		// QR only, as the issue measured it, and QR with Code128, as the
 		// reader runs.
 		for _, formats := range []string{"QRCode", "QRCode|Code128"} {
-			med, p95, p99, _ := codestest.PeerTimes(t, k.frames, formats, reps)
-			ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-			t.Logf("%s, %s: median %v, p95 %v, p99 %v", k.name, formats, med, p95, p99)
-			codestest.RecordPeerTime(codestest.PeerTime{Bench: "BenchmarkFrameKinds/" + k.name, Formats: formats, Median: ms(med), P95: ms(p95), P99: ms(p99), Frames: len(k.frames), Reps: reps})
+			var peer, own []time.Duration
+			for range rounds {
+				p, _ := codestest.PeerTimes(t, k.frames, formats, reps)
+				peer = append(peer, p...)
+				own = append(own, streamTimes(k.frames, reps)...)
+			}
+			pt := codestest.PeerTime{Bench: "BenchmarkFrameKinds/" + k.name, Formats: formats, Frames: len(k.frames), Reps: rounds * reps}
+			pt.Median, pt.P95, pt.P99 = codestest.Quantiles(peer)
+			pt.OwnMedian, pt.OwnP95, pt.OwnP99 = codestest.Quantiles(own)
+			t.Logf("%s, %s: zxing-cpp median %.2f, p95 %.2f, p99 %.2f ms; codepay %.2f, %.2f, %.2f ms", k.name, formats, pt.Median, pt.P95, pt.P99, pt.OwnMedian, pt.OwnP95, pt.OwnP99)
+			codestest.RecordPeerTime(pt)
 		}
 	}
+}
+
+// streamTimes is the stream reader's time on each frame, reps passes
+// after one untimed pass (as the peer's script times).
+func streamTimes(frames []*image.Gray, reps int) []time.Duration {
+	r := NewReader()
+	r.Stream = true
+	for _, f := range frames {
+		r.Decode(f)
+	}
+	var per []time.Duration
+	for range reps {
+		for _, f := range frames {
+			start := time.Now()
+			r.Decode(f)
+			per = append(per, time.Since(start))
+		}
+	}
+	return per
 }
 
 // BenchmarkFrameKinds times single 640x480 camera frames on one core, by

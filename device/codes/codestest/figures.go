@@ -33,6 +33,12 @@ type PeerTime struct {
 	P99     float64 `json:"p99"`
 	Frames  int     `json:"frames"`
 	Reps    int     `json:"reps"`
+	// The reader's own times on the same frames, taken in turn with the
+	// peer's in the same test (a shared machine's speed drifts by half
+	// over minutes, which a benchmark run later would not share).
+	OwnMedian float64 `json:"own_median"`
+	OwnP95    float64 `json:"own_p95"`
+	OwnP99    float64 `json:"own_p99"`
 }
 
 var mu sync.Mutex

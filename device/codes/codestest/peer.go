@@ -102,13 +102,13 @@ func PeerRead(tb testing.TB, imgs []image.Image, formats string) (texts []string
 
 // PeerTimes has native zxing-cpp read each grey frame, formats as
 // python3-zxing-cpp names them ("QRCode|Code128"), one thread, and
-// returns the median, p95 and p99 per frame. ok is false when the peer is
-// off.
-func PeerTimes(tb testing.TB, frames []*image.Gray, formats string, reps int) (median, p95, p99 time.Duration, ok bool) {
+// returns the time of each call, reps passes over the frames after one
+// untimed pass. ok is false when the peer is off.
+func PeerTimes(tb testing.TB, frames []*image.Gray, formats string, reps int) (per []time.Duration, ok bool) {
 	tb.Helper()
 	dir := PeerDir()
 	if dir == "" {
-		return 0, 0, 0, false
+		return nil, false
 	}
 	tmp := tb.TempDir()
 	var in bytes.Buffer
@@ -131,7 +131,6 @@ func PeerTimes(tb testing.TB, frames []*image.Gray, formats string, reps int) (m
 		cmd = exec.Command("/usr/bin/python3", filepath.Join(dir, "time.py"), formats, fmt.Sprint(reps))
 	}
 	out := runPeer(tb, cmd, &in, "python3-zxing-cpp")
-	var per []time.Duration
 	for _, f := range strings.Fields(string(out)) {
 		var ns int64
 		if _, err := fmt.Sscan(f, &ns); err != nil {
@@ -142,7 +141,17 @@ func PeerTimes(tb testing.TB, frames []*image.Gray, formats string, reps int) (m
 	if len(per) == 0 {
 		tb.Fatal("the peer timed nothing")
 	}
+	return per, true
+}
+
+// Quantiles are the median, p95 and p99 of per, in ms (per is sorted).
+func Quantiles(per []time.Duration) (median, p95, p99 float64) {
 	sort.Slice(per, func(i, j int) bool { return per[i] < per[j] })
-	q := func(p int) time.Duration { return per[min(len(per)-1, len(per)*p/100)] }
-	return q(50), q(95), q(99), true
+	q := func(p int) float64 {
+		if len(per) == 0 {
+			return 0
+		}
+		return float64(per[min(len(per)-1, len(per)*p/100)].Microseconds()) / 1000
+	}
+	return q(50), q(95), q(99)
 }
