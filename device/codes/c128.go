@@ -1,8 +1,6 @@
 package codes
 
 import (
-	"math"
-
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
 )
@@ -80,7 +78,7 @@ func c128Char(w []int) int {
 	}
 	var e [4]int
 	for k := range e {
-		v := int(math.Floor(float64(w[k]+w[k+1])*11/float64(p) + 0.5))
+		v := modules(w[k]+w[k+1], p)
 		if v < 2 || v > 7 {
 			return -1
 		}
@@ -89,19 +87,36 @@ func c128Char(w []int) int {
 	return int(code128ByEdges[edgeIndex(e[0], e[1], e[2], e[3])])
 }
 
+// modules is width x in modules of a character p wide (11 modules),
+// rounded halves up: floor(11x/p + 1/2), in integers.
+func modules(x, p int) int {
+	return (22*x + p) / (2 * p)
+}
+
 func (d *c128Row) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	// White first: runs[0] is the white before the first bar, so bars are
 	// at odd indices.
 	x := row.GetNextSet(0)
 	d.runs = barRuns(row, x, append(d.runs[:0], x))
-	runs := d.runs
+	return d.decodeRuns(rowNumber, d.runs, hints)
+}
+
+// decodeRuns is DecodeRow on a row's runs, as barRuns gives them after
+// the white before the first bar.
+func (d *c128Row) decodeRuns(rowNumber int, runs []int, hints map[gozxing.DecodeHintType]interface{}) (*gozxing.Result, error) {
 	pos := 0 // where runs[i] starts
 	for i := 1; i+6*3+7 <= len(runs); i += 2 {
 		pos += runs[i-1]
 		if i > 1 {
 			pos += runs[i-2]
 		}
-		start := c128Char(runs[i : i+6])
+		// Every start character begins 2 1 1: its first two edge-to-edge
+		// widths are 3 and 2 modules (most positions fail here).
+		w := runs[i : i+6]
+		if p := w[0] + w[1] + w[2] + w[3] + w[4] + w[5]; p < 11 || modules(w[0]+w[1], p) != 3 || modules(w[1]+w[2], p) != 2 {
+			continue
+		}
+		start := c128Char(w)
 		if start < 103 || start > 105 {
 			continue
 		}

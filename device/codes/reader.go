@@ -98,6 +98,7 @@ type Reader struct {
 	quiet     [2]int // frames of each polarity in which ZXing saw no finder pattern
 	unread1D  [2]int // frames of each polarity whose 1D fast pass read nothing
 	sub       *subpixelRows
+	revRuns   []int  // a grey row's runs backwards (scan1D)
 	seen      [2]int // the finder patterns ZXing saw in each polarity's last frame
 	// finders counts finder-pattern candidates seen in the fast pass: the
 	// costly retries run only when a QR code seems to be there.
@@ -759,21 +760,39 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			// can pass the hard line, and its rows are all it reads.
 			return Result{}, false
 		}
-		var err error
-		if row, err = bin.GetBlackRow(y, row); err != nil {
-			continue
+		sub, byRuns := bin.(*subpixelRows)
+		c128e, _ := dec.(*c128Row)
+		byRuns = byRuns && c128e != nil
+		if !byRuns {
+			var err error
+			if row, err = bin.GetBlackRow(y, row); err != nil {
+				continue
+			}
 		}
 		for dir := 0; dir < 2; dir++ {
-			if dir == 1 {
-				r.revBuf = reverseRow(row, r.revBuf)
-			}
-			if _, ours := dec.(*c128Row); f == Code128 && !ours {
-				var ok bool
-				if r.runs, ok = hasCode128Start(row, r.runs); !ok {
-					continue // DecodeRow would fail at once (code128.go)
+			var res *gozxing.Result
+			var err error
+			if byRuns {
+				// The grey row's runs, not the row drawn (subpixel.go).
+				if dir == 0 {
+					r.runs = sub.blackRuns(y, r.runs[:0])
+					res, err = c128e.decodeRuns(y, r.runs, r.oneD)
+				} else {
+					r.revRuns = reverseRuns(r.runs, r.revRuns[:0])
+					res, err = c128e.decodeRuns(y, r.revRuns, r.oneD)
 				}
+			} else {
+				if dir == 1 {
+					r.revBuf = reverseRow(row, r.revBuf)
+				}
+				if f == Code128 && c128e == nil {
+					var ok bool
+					if r.runs, ok = hasCode128Start(row, r.runs); !ok {
+						continue // DecodeRow would fail at once (code128.go)
+					}
+				}
+				res, err = dec.DecodeRow(y, row, r.oneD)
 			}
-			res, err := dec.DecodeRow(y, row, r.oneD)
 			if err != nil || res == nil || Format(res.GetBarcodeFormat().String()) != f {
 				continue
 			}
