@@ -1,6 +1,7 @@
 package codes
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -20,6 +21,25 @@ func TestCode128EdgesAreUnique(t *testing.T) {
 		seen[k] = c
 		if got := c128Char(p[:6]); got != c {
 			t.Errorf("character %d decodes as %d", c, got)
+		}
+	}
+}
+
+// decodeRuns skips a position whose first two edge-to-edge widths are not
+// 3 and 2 modules before telling its character: every start character's
+// are, and modules rounds as the float formula it replaced.
+func TestC128StartsBeginTwoOneOne(t *testing.T) {
+	for c := 103; c <= 105; c++ {
+		p := code128Patterns[c]
+		if p[0]+p[1] != 3 || p[1]+p[2] != 2 {
+			t.Errorf("start character %d begins %v", c, p[:3])
+		}
+	}
+	for p := 11; p < 700; p++ {
+		for x := 0; x <= p; x++ {
+			if want := int(math.Floor(float64(x)*11/float64(p) + 0.5)); modules(x, p) != want {
+				t.Fatalf("modules(%d, %d) = %d, want %d", x, p, modules(x, p), want)
+			}
 		}
 	}
 }

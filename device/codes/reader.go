@@ -752,6 +752,11 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 	}
 	texts := map[string]*seen{}
 	var row *gozxing.BitArray
+	// Grey rows for the edge-to-edge decode: their runs, not the rows
+	// drawn (subpixel.go).
+	sub, byRuns := bin.(*subpixelRows)
+	c128e, _ := dec.(*c128Row)
+	byRuns = byRuns && c128e != nil
 	for _, y := range rows {
 		if across && r.cut() {
 			// Past the still's hard line: a scan cut short could miss the
@@ -760,9 +765,6 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			// can pass the hard line, and its rows are all it reads.
 			return Result{}, false
 		}
-		sub, byRuns := bin.(*subpixelRows)
-		c128e, _ := dec.(*c128Row)
-		byRuns = byRuns && c128e != nil
 		if !byRuns {
 			var err error
 			if row, err = bin.GetBlackRow(y, row); err != nil {
@@ -773,7 +775,6 @@ func (r *Reader) scan1D(dec oned.RowDecoder, f Format, need int, across bool, bi
 			var res *gozxing.Result
 			var err error
 			if byRuns {
-				// The grey row's runs, not the row drawn (subpixel.go).
 				if dir == 0 {
 					r.runs = sub.blackRuns(y, r.runs[:0])
 					res, err = c128e.decodeRuns(y, r.runs, r.oneD)

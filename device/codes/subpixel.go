@@ -89,8 +89,8 @@ func (s *subpixelRows) draw(row *gozxing.BitArray, lightFirst bool) {
 // draws it (the white before the first bar, then the runs in turn, the
 // last to the row's end), from its edges without drawing it: Code128's
 // edge-to-edge decode reads the runs, and drawing the row and finding its
-// runs again was half the grey rows' time (BenchmarkSubpixelRows: 0.23 -> 0.12 ms a
-// frame).
+// runs again was half the grey rows' time (BenchmarkSubpixelRows: 0.23 ->
+// 0.12 ms a frame).
 func (s *subpixelRows) blackRuns(y int, runs []int) []int {
 	w := s.g.Rect.Dx()
 	n := w * subpixelScale
@@ -194,7 +194,7 @@ func (s *subpixelRows) find(y int) bool {
 	// Extremes, alternating: a maximum once the grey has fallen delta
 	// below it, a minimum once it has risen delta above.
 	s.ext = s.ext[:0]
-	lightFirst := false
+	lightFirst := false // whether s.ext[0] is a maximum
 	hiX, loX := 0, 0
 	hiV, loV := int(p[0]), int(p[0])
 	state := 0 // 0 undecided, 1 rising after a minimum, -1 falling after a maximum
